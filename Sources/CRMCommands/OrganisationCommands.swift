@@ -1,0 +1,178 @@
+import ArgumentParser
+import CRMModel
+import LocalReplica
+
+/// `crm assign`: the responsible staff member.
+struct AssignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assign", abstract: "Make a staff member responsible for a client.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Argument(help: "The client's id.") var clientID: String
+    @Option(help: "The staff member's id.") var to: String
+
+    func run() throws {
+        try reportingFailures {
+            let client: ClientID = try parseID(clientID, "client id")
+            let user: UserID = try parseID(to, "--to")
+            try options.open().write { try $0.assign(client, to: user) }
+        }
+    }
+}
+
+/// `crm tasks`: the task list.
+struct TasksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tasks", abstract: "List open tasks by due date.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Flag(help: "Include done tasks.") var all = false
+
+    func run() throws {
+        try reportingFailures {
+            let tasks = try options.open().tasks(includeDone: all)
+            options.output(tasks) {
+                tasks.map { "\($0.id)  \($0.due ?? "          ")  \($0.done ? "done " : "")\($0.title)" }.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+/// `crm task …`: adding and completing tasks.
+struct TaskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "task", abstract: "Add and complete tasks.", subcommands: [TaskAdd.self, TaskDone.self])
+}
+
+struct TaskAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a task.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Option(help: "What to do.") var title: String
+    @Option(help: "Who should do it (staff id).") var assignee: String?
+    @Option(help: "Due date, YYYY-MM-DD.") var due: String?
+    @Option(help: "The client it concerns.") var client: String?
+
+    func run() throws {
+        try reportingFailures {
+            let assigneeID: UserID? = try assignee.map { try parseID($0, "--assignee") }
+            let clientID: ClientID? = try client.map { try parseID($0, "--client") }
+            let dueDate = try due.map { try CalendarDate(parsing: $0, field: "--due") }
+            let id = try options.open().write { try $0.addTask(title: title, assignee: assigneeID, due: dueDate, client: clientID) }
+            options.output(CreatedID(id: id.description)) { id.description }
+        }
+    }
+}
+
+struct TaskDone: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a task done.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Argument(help: "The task's id.") var taskID: String
+
+    func run() throws {
+        try reportingFailures {
+            let task: TaskID = try parseID(taskID, "task id")
+            try options.open().write { try $0.completeTask(task) }
+        }
+    }
+}
+
+/// `crm conflicts`: concurrent edits kept beside the winner.
+struct ConflictsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conflicts", abstract: "List conflicts to review (recorded when syncing).")
+
+    @OptionGroup var options: ReplicaOptions
+    @Flag(help: "Include resolved conflicts.") var all = false
+
+    func run() throws {
+        try reportingFailures {
+            let conflicts = try options.open().conflicts(includeResolved: all)
+            options.output(conflicts) {
+                conflicts.map { "\($0.id)  \($0.entity) \($0.entityId) \($0.field ?? "")  \($0.kind)" }.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+/// `crm rejected`: local changes the server refused.
+struct RejectedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rejected", abstract: "List local changes the server refused, with the reason.")
+
+    @OptionGroup var options: ReplicaOptions
+
+    func run() throws {
+        try reportingFailures {
+            let rejected = try options.open().rejectedChanges()
+            options.output(rejected) {
+                rejected.map { "\($0.entity) \($0.entityId) \($0.field ?? "")  \($0.reason)" }.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+/// `crm branch …`: branch offices.
+struct BranchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "branch", abstract: "Add branch offices to a standalone replica.", subcommands: [BranchAdd.self])
+}
+
+struct BranchAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a branch office.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Option(help: "The branch's name.") var name: String
+
+    func run() throws {
+        try reportingFailures {
+            let id = try options.open().write { try $0.addBranch(name: name) }
+            options.output(CreatedID(id: id.description)) { id.description }
+        }
+    }
+}
+
+/// `crm staff …`: staff members.
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "staff", abstract: "Add staff members to a standalone replica.", subcommands: [StaffAdd.self])
+}
+
+struct StaffAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a staff member.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Option(help: "Display name.") var name: String
+    @Option(help: "executive, manager or general.") var role: String
+    @Option(help: "sales, collections or other.") var team: String = "other"
+    @Option(help: "The branch id.") var branch: String?
+
+    func run() throws {
+        try reportingFailures {
+            let parsedRole = try Role(parsing: role, field: "--role")
+            let parsedTeam = try Team(parsing: team, field: "--team")
+            let branchID: BranchID? = try branch.map { try parseID($0, "--branch") }
+            let id = try options.open().write { try $0.addStaff(name: name, role: parsedRole, team: parsedTeam, branch: branchID) }
+            options.output(CreatedID(id: id.description)) { id.description }
+        }
+    }
+}
+
+/// `crm field …`: custom fields of client cards.
+struct FieldCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "field", abstract: "Define custom fields of client cards.", subcommands: [FieldAdd.self])
+}
+
+struct FieldAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Define a custom field.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Option(help: "Key used in data: a-z, 0-9 and _.") var key: String
+    @Option(help: "Label shown to staff.") var label: String
+    @Option(help: "text, number, date or boolean.") var kind: String = "text"
+    @Flag(help: "Hide the field on cards.") var hidden = false
+
+    func run() throws {
+        try reportingFailures {
+            guard let parsedKind = CustomFieldDefinition.Kind(rawValue: kind) else {
+                throw CLIFailure("--kind: must be one of text, number, date, boolean")
+            }
+            let id = try options.open().write { try $0.addCustomField(key: key, label: label, kind: parsedKind, hidden: hidden) }
+            options.output(CreatedID(id: id.description)) { id.description }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import CRMModel
+import Foundation
+import GRDB
+import LocalReplica
+
+/// Options every replica command shares: where the replica is, and whether to print JSON.
+struct ReplicaOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The replica file (default: $CRM_REPLICA).", valueName: "path"))
+    var replica: String?
+
+    @Option(name: .long, help: ArgumentHelp("How to read phone numbers typed without a country code: kr or ru (default: $CRM_PHONE_REGION; none refuses them).", valueName: "region"))
+    var phoneRegion: String?
+
+    @Flag(name: .long, help: "Print the result as JSON on stdout.")
+    var json = false
+
+    /// The replica path from the option or the environment.
+    func replicaPath() throws -> String {
+        if let replica, !replica.isEmpty { return replica }
+        if let path = ProcessInfo.processInfo.environment["CRM_REPLICA"], !path.isEmpty { return path }
+        throw CLIFailure("--replica: no replica given (pass --replica PATH or set CRM_REPLICA)")
+    }
+
+    /// The replica configuration the options describe.
+    func configuration() throws -> ReplicaConfiguration {
+        var configuration = ReplicaConfiguration()
+        switch (phoneRegion ?? ProcessInfo.processInfo.environment["CRM_PHONE_REGION"] ?? "").lowercased() {
+        case "": break
+        case "kr": configuration.phoneRegion = .korea
+        case "ru": configuration.phoneRegion = .russia
+        default: throw CLIFailure("--phone-region: must be kr or ru")
+        }
+        return configuration
+    }
+
+    /// Opens the replica.
+    func open() throws -> Replica {
+        try Replica.open(at: try replicaPath(), configuration: try configuration())
+    }
+
+    /// Prints `value` as one line of JSON with sorted keys when `--json` is given,
+    /// otherwise prints `text()`.
+    func output<T: Encodable>(_ value: T, text: () -> String) {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            let lines = text()
+            if !lines.isEmpty { print(lines) }
+        }
+    }
+}
+
+/// A failure reported to the user as one line on stderr.
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The JSON a command prints for a new row: `{"id": "…"}`.
+struct CreatedID: Encodable {
+    let id: String
+}
+
+/// Runs a command body, turning every failure into one line on stderr and exit code 1.
+func reportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ModelError {
+        fail(error.description)
+    } catch let error as ReplicaError {
+        fail(error.description)
+    } catch let error as CLIFailure {
+        fail(error.description)
+    } catch let error as DatabaseError {
+        fail("replica: \(error.resultCode) \(error.message ?? "")")
+    } catch {
+        fail("\(error)")
+    }
+}
+
+private func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("crm: error: \(message)\n".utf8))
+    Foundation.exit(1)
+}
+
+/// Parses an id option or argument, naming it on failure.
+func parseID<Entity>(_ text: String, _ name: String) throws -> EntityID<Entity> {
+    try EntityID<Entity>(parsing: text, field: name)
+}

@@ -1,0 +1,29 @@
+/// Checks shared by every free-text field.
+public enum Text {
+    /// Trims surrounding whitespace and checks the result is non-empty and at most `limit`
+    /// characters (grapheme clusters: what a person counts as characters, in any script).
+    public static func required(_ value: String, field: String, limit: Int) throws(ModelError) -> String {
+        let trimmed = value.trimmingWhitespace()
+        guard !trimmed.isEmpty else { throw ModelError(.required, field: field, "must not be empty") }
+        return try limited(trimmed, field: field, limit: limit)
+    }
+
+    /// Checks `value` is at most `limit` characters; returns it unchanged.
+    public static func limited(_ value: String, field: String, limit: Int) throws(ModelError) -> String {
+        let count = value.count
+        guard count <= limit else {
+            throw ModelError(.tooLong, field: field, "\(count) characters, the limit is \(limit)")
+        }
+        return value
+    }
+}
+
+extension String {
+    /// The string without leading and trailing whitespace and newlines.
+    public func trimmingWhitespace() -> String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view.removeFirst() }
+        while let last = view.last, last.isWhitespace { view.removeLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,148 @@
+import CRMModel
+import Foundation
+import GRDB
+import SyncCore
+
+extension Replica {
+    /// Lists clients matching `query`, by name.
+    public func clients(_ query: ClientQuery = .init()) throws -> [ClientSummary] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let search = query.search?.trimmingWhitespace(), !search.isEmpty {
+            var alternatives = ["instr(crm_fold(c.name), ?) > 0", "instr(crm_fold(c.emails), ?) > 0"]
+            _ = arguments.append(contentsOf: [SearchFolding.fold(search), SearchFolding.fold(search)])
+            for digits in Self.phoneDigits(search, region: configuration.phoneRegion) {
+                alternatives.append("instr(c.phones, ?) > 0")
+                _ = arguments.append(contentsOf: [digits])
+            }
+            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        if let status = query.status {
+            conditions.append("s.status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let tag = query.tag {
+            conditions.append("EXISTS (SELECT 1 FROM client_tag t WHERE t.client_id = c.id AND t.tag = ?)")
+            _ = arguments.append(contentsOf: [tag.trimmingWhitespace()])
+        }
+        if !query.includeArchived && query.status != .archived {
+            conditions.append("c.archive_reason IS NULL")
+        }
+        var sql = """
+            SELECT c.id, c.name, s.status, c.assignee_id, json_extract(c.phones, '$[0]'), json_extract(c.emails, '$[0]'),
+                   (SELECT json_group_array(tag) FROM (SELECT DISTINCT tag FROM client_tag t WHERE t.client_id = c.id ORDER BY tag))
+            FROM client c JOIN client_status s ON s.client_id = c.id
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY crm_fold(c.name), c.id"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+        }
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ClientSummary(id: row[0], name: row[1], status: row[2], assignee: row[3], phone: row[4], email: row[5],
+                              tags: Self.decodeList(row[6]))
+            }
+        }
+    }
+
+    /// The digit strings a search text may match in the phones column: the digits as
+    /// typed, and the international form when the text reads as a phone number.
+    static func phoneDigits(_ search: String, region: PhoneNumber.Region?) -> [String] {
+        guard search.allSatisfy({ $0.isNumber || " -.()+".contains($0) }) else { return [] }
+        let digits = search.filter(\.isNumber)
+        guard digits.count >= 3 else { return [] }
+        var result = [digits]
+        if let phone = try? PhoneNumber(parsing: search, region: region), phone.e164 != "+" + digits {
+            result.append(phone.e164)
+        }
+        return result
+    }
+
+    /// A whole client card, with memos and schedules.
+    /// - Throws: ``ReplicaError`` `notFound` when the card is not on this replica.
+    public func client(_ id: ClientID) throws -> ClientDetail {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.id, c.name, c.phones, c.emails, c.birth_date, s.status, c.assignee_id, c.branch_id, c.dormant,
+                       c.archive_reason, c.custom_fields, c.created_at
+                FROM client c JOIN client_status s ON s.client_id = c.id WHERE c.id = ?
+                """, arguments: [id.description]) else {
+                throw ReplicaError.notFound(.client, id.description)
+            }
+            let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM client_tag WHERE client_id = ? ORDER BY tag", arguments: [id.description])
+            let memos = try Row.fetchAll(db, sql: "SELECT id, text, type, author_id, created_at FROM memo WHERE client_id = ? ORDER BY created_at, id", arguments: [id.description]).map {
+                MemoView(id: $0[0], text: $0[1], type: $0[2], author: $0[3], createdAt: $0[4])
+            }
+            let schedules = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.starts_at, s.ends_at, s.staff_id, s.room, s.state, j.text
+                FROM schedule s LEFT JOIN journal j ON j.schedule_id = s.id
+                WHERE s.client_id = ? ORDER BY s.starts_at, s.id
+                """, arguments: [id.description]).map {
+                ScheduleView(id: $0[0], start: $0[1], end: $0[2], staff: $0[3], room: $0[4], state: $0[5], journal: $0[6])
+            }
+            let customFields = (try? JSONDecoder().decode([String: String].self, from: Data((row[10] as String).utf8))) ?? [:]
+            return ClientDetail(
+                id: row[0], name: row[1], phones: Self.decodeList(row[2]), emails: Self.decodeList(row[3]), birthDate: row[4],
+                status: row[5], assignee: row[6], branch: row[7], dormant: row[8], archiveReason: row[9], tags: tags,
+                customFields: customFields, memos: memos, schedules: schedules, createdAt: row[11])
+        }
+    }
+
+    /// Tasks, open ones first, by due date.
+    public func tasks(includeDone: Bool = false) throws -> [TaskView] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, title, assignee_id, due, client_id, done FROM task
+                \(includeDone ? "" : "WHERE done = 0") ORDER BY done, due IS NULL, due, id
+                """).map {
+                TaskView(id: $0[0], title: $0[1], assignee: $0[2], due: $0[3], clientId: $0[4], done: $0[5])
+            }
+        }
+    }
+
+    /// Conflict records, open ones first.
+    public func conflicts(includeResolved: Bool = false) throws -> [ConflictView] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, entity, entity_id, field, kind, kept, other, other_author_id, created_at, resolved_at FROM conflict
+                \(includeResolved ? "" : "WHERE resolved_at IS NULL") ORDER BY created_at, id
+                """).map {
+                ConflictView(id: $0[0], entity: $0[1], entityId: $0[2], field: $0[3], kind: $0[4], kept: $0[5], other: $0[6],
+                             otherAuthor: $0[7], createdAt: $0[8], resolvedAt: $0[9])
+            }
+        }
+    }
+
+    /// Local changes the server refused, oldest first.
+    public func rejectedChanges() throws -> [RejectedView] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, seq, entity, entity_id, field, value, reason, detail, rejected_at FROM rejected_change ORDER BY id").map {
+                RejectedView(id: $0[0], seq: $0[1], entity: $0[2], entityId: $0[3], field: $0[4], value: $0[5], reason: $0[6],
+                             detail: $0[7], rejectedAt: $0[8])
+            }
+        }
+    }
+
+    /// Pending change count, last sync and the last error.
+    public func status() throws -> ReplicaStatus {
+        try read { db in
+            let pending = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM outbox") ?? 0
+            let row = try Row.fetchOne(db, sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error FROM replica_meta WHERE id = 1")!
+            return ReplicaStatus(pending: pending, lastSync: row[3], server: row[2], lastError: row[4], site: row[0], user: row[1], replica: path)
+        }
+    }
+
+    /// The changes waiting in the outbox, in sequence order.
+    public func pendingChanges() throws -> [RowChange] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT changes FROM outbox ORDER BY first_seq").flatMap { try ChangeBatchCodec.decode($0) }
+        }
+    }
+
+    static func decodeList(_ json: String?) -> [String] {
+        guard let json else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+}

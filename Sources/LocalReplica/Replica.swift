@@ -1,0 +1,104 @@
+import CRMModel
+import Foundation
+import GRDB
+import Logging
+import SyncCore
+
+/// A workstation's replica: one SQLite file (WAL, foreign keys on) holding the client cards
+/// this workstation may see, and an outbox of the changes made here and not yet
+/// acknowledged by the server.
+///
+/// Every write runs in one transaction that changes the rows and appends their field-level
+/// changes to the outbox, so a write that fails leaves neither row nor log entry:
+///
+/// ```swift
+/// let replica = try Replica.create(at: "/var/lib/crm/office.crm")
+/// let id = try replica.write { try $0.addClient(NewClient(name: "Kim Minji", phones: ["+82 10 1234 5678"])) }
+/// ```
+///
+/// One `Replica` per file per process; other processes (a sync daemon, a report script)
+/// may open the same file at the same time.
+public final class Replica: Sendable {
+    /// The file's path.
+    public let path: String
+    /// This replica's site id, which names its changes across the organisation.
+    public let siteID: SiteID
+    let pool: DatabasePool
+    let configuration: ReplicaConfiguration
+
+    private init(path: String, pool: DatabasePool, configuration: ReplicaConfiguration) throws {
+        self.path = path
+        self.pool = pool
+        self.configuration = configuration
+        let site = try pool.read { db in try String.fetchOne(db, sql: "SELECT site_id FROM replica_meta WHERE id = 1") }
+        guard let site, let siteID = SiteID(site) else {
+            throw ReplicaError(.notAReplica, "replica \(path): has no site id (not a replica file)")
+        }
+        self.siteID = siteID
+    }
+
+    /// Creates a new, empty replica file with a fresh site id.
+    /// - Throws: ``ReplicaError`` `alreadyExists` when a file is already at `path`.
+    public static func create(at path: String, configuration: ReplicaConfiguration = .init(), serverURL: String? = nil, userID: UserID? = nil) throws -> Replica {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ReplicaError(.alreadyExists, "replica \(path): a file already exists there")
+        }
+        let pool = try makePool(path: path, configuration: configuration)
+        try ReplicaSchema.migrator.migrate(pool)
+        let siteID: SiteID = configuration.ids.next()
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO replica_meta (id, site_id, user_id, server_url, created_at) VALUES (1, ?, ?, ?, ?)",
+                arguments: [siteID.description, userID?.description, serverURL,
+                            Timestamp(unixMillis: configuration.clock.nowMillis()).description])
+        }
+        configuration.logger.info("created replica", metadata: ["replica.path": "\(path)", "sync.site": "\(siteID)"])
+        return try Replica(path: path, pool: pool, configuration: configuration)
+    }
+
+    /// Opens an existing replica file, migrating it to the current schema.
+    /// - Throws: ``ReplicaError`` `notAReplica` when the file is missing or is no replica.
+    public static func open(at path: String, configuration: ReplicaConfiguration = .init()) throws -> Replica {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ReplicaError(.notAReplica, "replica \(path): no such file (create it with `crm init`)")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try makePool(path: path, configuration: configuration)
+            guard try pool.read({ try $0.tableExists("replica_meta") }) else {
+                throw ReplicaError(.notAReplica, "replica \(path): not a replica file (no replica_meta table)")
+            }
+            try ReplicaSchema.migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw ReplicaError(.notAReplica, "replica \(path): not an SQLite file")
+        }
+        return try Replica(path: path, pool: pool, configuration: configuration)
+    }
+
+    private static func makePool(path: String, configuration: ReplicaConfiguration) throws -> DatabasePool {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(configuration.busyTimeoutSeconds)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: SearchFolding.function)
+        }
+        return try DatabasePool(path: path, configuration: config)
+    }
+
+    /// Runs `body` in one write transaction. The rows it changes and the changes it logs
+    /// commit together, or, if `body` throws, not at all.
+    public func write<T>(_ body: (inout ReplicaWriter) throws -> T) throws -> T {
+        try pool.write { db in
+            var writer = try ReplicaWriter(db: db, configuration: configuration)
+            let result = try body(&writer)
+            try writer.commitLog()
+            return result
+        }
+    }
+
+    /// Runs read-only `body` on a consistent snapshot of the file.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}

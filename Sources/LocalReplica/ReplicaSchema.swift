@@ -1,0 +1,183 @@
+import GRDB
+
+/// The replica's tables, created by named migrations that are never edited once shipped
+/// (add a new migration instead). docs/replica-schema.md describes every table for report
+/// scripts.
+enum ReplicaSchema {
+    /// The migrator that brings any replica file up to date.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial", migrate: createInitialTables)
+        return migrator
+    }
+
+    private static func createInitialTables(_ db: Database) throws {
+        try db.execute(sql: """
+            -- One row: who this replica is and where its clock and sequence stand.
+            CREATE TABLE replica_meta (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                site_id TEXT NOT NULL,
+                user_id TEXT,
+                server_url TEXT,
+                last_hlc INTEGER NOT NULL DEFAULT 0,
+                clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+                next_seq INTEGER NOT NULL DEFAULT 1 CHECK (next_seq >= 1),
+                created_at TEXT NOT NULL,
+                last_sync_at TEXT,
+                last_error TEXT
+            );
+
+            CREATE TABLE branch (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL
+            );
+
+            CREATE TABLE staff_user (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('executive', 'manager', 'general')),
+                team TEXT NOT NULL DEFAULT 'other' CHECK (team IN ('sales', 'collections', 'other')),
+                branch_id TEXT
+            );
+
+            CREATE TABLE custom_field (
+                id TEXT PRIMARY KEY NOT NULL,
+                key TEXT NOT NULL UNIQUE,
+                label TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('text', 'number', 'date', 'boolean')),
+                hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1))
+            );
+
+            -- Branch and assignee are not foreign keys: a partial replica may hold a client
+            -- whose branch or assignee it is not allowed to see.
+            CREATE TABLE client (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                phones TEXT NOT NULL DEFAULT '[]',
+                emails TEXT NOT NULL DEFAULT '[]',
+                birth_date TEXT,
+                custom_fields TEXT NOT NULL DEFAULT '{}',
+                branch_id TEXT,
+                assignee_id TEXT,
+                dormant INTEGER NOT NULL DEFAULT 0 CHECK (dormant IN (0, 1)),
+                archive_reason TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX client_by_assignee ON client (assignee_id);
+
+            -- One row per tag added: two offices adding the same tag make two rows, and a
+            -- removal deletes the rows it saw, so a concurrent add survives (add wins).
+            CREATE TABLE client_tag (
+                id TEXT PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                tag TEXT NOT NULL
+            );
+            CREATE INDEX client_tag_by_client ON client_tag (client_id, tag);
+
+            CREATE TABLE memo (
+                id TEXT PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                text TEXT NOT NULL,
+                type TEXT CHECK (type IN ('meeting', 'call')),
+                author_id TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX memo_by_client ON memo (client_id);
+
+            CREATE TABLE schedule (
+                id TEXT PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                starts_at TEXT NOT NULL,
+                ends_at TEXT NOT NULL,
+                staff_id TEXT,
+                room TEXT,
+                state TEXT NOT NULL DEFAULT 'scheduled' CHECK (state IN ('scheduled', 'done', 'cancelled')),
+                CHECK (ends_at > starts_at)
+            );
+            CREATE INDEX schedule_by_client ON schedule (client_id, state);
+
+            -- A journal outlives its schedule (deleting the schedule keeps the journal),
+            -- so schedule_id is not a foreign key.
+            CREATE TABLE journal (
+                id TEXT PRIMARY KEY NOT NULL,
+                schedule_id TEXT NOT NULL UNIQUE,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                text TEXT NOT NULL
+            );
+
+            CREATE TABLE task (
+                id TEXT PRIMARY KEY NOT NULL,
+                title TEXT NOT NULL,
+                assignee_id TEXT,
+                due TEXT,
+                client_id TEXT REFERENCES client (id) ON DELETE SET NULL,
+                done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+            );
+            CREATE INDEX task_by_client ON task (client_id);
+
+            -- Client status, derived from flags and schedules (see ClientStatus in CRMModel).
+            CREATE VIEW client_status AS
+            SELECT c.id AS client_id,
+                   CASE
+                       WHEN c.archive_reason IS NOT NULL THEN 'archived'
+                       WHEN c.dormant = 1 THEN 'dormant'
+                       WHEN EXISTS (SELECT 1 FROM schedule s WHERE s.client_id = c.id AND s.state = 'scheduled') THEN 'in_progress'
+                       WHEN EXISTS (SELECT 1 FROM schedule s WHERE s.client_id = c.id AND s.state = 'done') THEN 'completed'
+                       ELSE 'new'
+                   END AS status
+            FROM client c;
+
+            -- The outbox: one row per write transaction, holding that transaction's row
+            -- changes as a JSON array (see ChangeBatchCodec). Sequence numbers inside a row
+            -- run from first_seq to last_seq without gaps.
+            CREATE TABLE outbox (
+                first_seq INTEGER PRIMARY KEY NOT NULL,
+                last_seq INTEGER NOT NULL,
+                changes TEXT NOT NULL,
+                CHECK (last_seq >= first_seq)
+            );
+
+            -- The outbox one field per row, for report scripts and for people.
+            CREATE VIEW outbox_change AS
+            SELECT json_extract(c.value, '$.seq') AS seq,
+                   json_extract(c.value, '$.entity') AS entity,
+                   json_extract(c.value, '$.row') AS row_id,
+                   json_extract(c.value, '$.op') AS op,
+                   f.key AS field,
+                   f.value AS value,
+                   json_extract(c.value, '$.hlc') AS hlc,
+                   (SELECT site_id FROM replica_meta) AS site_id
+            FROM outbox o
+            JOIN json_each(o.changes) c
+            LEFT JOIN json_each(c.value, '$.fields') f;
+
+            -- Concurrent edits the server kept beside the winner, to review.
+            CREATE TABLE conflict (
+                id TEXT PRIMARY KEY NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                field TEXT,
+                kind TEXT NOT NULL,
+                kept TEXT,
+                other TEXT,
+                other_author_id TEXT,
+                other_hlc INTEGER,
+                created_at TEXT NOT NULL,
+                resolved_at TEXT
+            );
+
+            -- Local changes the server refused, rolled back here and kept to be seen.
+            CREATE TABLE rejected_change (
+                id INTEGER PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                field TEXT,
+                value TEXT,
+                reason TEXT NOT NULL,
+                detail TEXT,
+                rejected_at TEXT NOT NULL
+            );
+            """)
+    }
+}

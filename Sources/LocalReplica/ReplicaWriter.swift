@@ -1,0 +1,122 @@
+import CRMModel
+import GRDB
+import SyncCore
+
+/// The handle a ``Replica/write(_:)`` transaction gets: every domain write
+/// (`addClient`, `editMemo`, …) goes through it, and it records each changed field in the
+/// outbox of the same transaction.
+///
+/// Not `Sendable`: it wraps a GRDB connection that belongs to one transaction.
+public struct ReplicaWriter {
+    let db: Database
+    let configuration: ReplicaConfiguration
+    private var clock: HybridLogicalClock
+    private var nextSeq: Int64
+    private var pending: [RowChange] = []
+
+    init(db: Database, configuration: ReplicaConfiguration) throws {
+        self.db = db
+        self.configuration = configuration
+        guard let row = try Row.fetchOne(db, sql: "SELECT last_hlc, clock_offset_ms, next_seq FROM replica_meta WHERE id = 1") else {
+            throw ReplicaError(.notAReplica, "replica: no replica_meta row")
+        }
+        clock = HybridLogicalClock(last: HLCTimestamp(packed: row[0]), offsetMillis: row[1])
+        nextSeq = row[2]
+    }
+
+    /// A new id for a row of type `Entity`.
+    func newID<Entity>(_: Entity.Type = Entity.self) -> EntityID<Entity> {
+        configuration.ids.next()
+    }
+
+    /// The current time, from the injected wall clock.
+    var now: Timestamp { Timestamp(unixMillis: configuration.clock.nowMillis()) }
+
+    private mutating func log(_ spec: TableSpec, _ id: String, _ operation: RowChange.Operation, _ fields: [FieldAssignment]) {
+        let hlc = clock.tick(wallMillis: configuration.clock.nowMillis())
+        pending.append(RowChange(seq: nextSeq, hlc: hlc, entity: spec.entity, rowID: id, operation: operation, fields: fields))
+        nextSeq += 1
+    }
+
+    /// Inserts a row (values in `spec.columns` order) and logs the fields that differ from
+    /// the column defaults.
+    mutating func insert(_ spec: TableSpec, id: String, _ values: [FieldValue]) throws {
+        precondition(values.count == spec.columns.count, "\(spec.table): \(values.count) values for \(spec.columns.count) columns")
+        let statement = try db.cachedStatement(sql: spec.insertSQL)
+        var arguments: [(any DatabaseValueConvertible)?] = [id]
+        arguments.reserveCapacity(values.count + 1)
+        var fields: [FieldAssignment] = []
+        for (index, value) in values.enumerated() {
+            arguments.append(value)
+            if value != spec.defaults[index] { fields.append(FieldAssignment(spec.columns[index], value)) }
+        }
+        statement.setUncheckedArguments(StatementArguments(arguments))
+        try execute(statement, spec)
+        log(spec, id, .set, fields)
+    }
+
+    /// Sets fields of an existing row, logging only those whose value changes.
+    /// - Returns: the fields that changed.
+    @discardableResult
+    mutating func update(_ spec: TableSpec, id: String, _ assignments: [FieldAssignment]) throws -> [FieldAssignment] {
+        guard !assignments.isEmpty else {
+            guard try exists(spec, id) else { throw ReplicaError.notFound(spec.entity, id) }
+            return []
+        }
+        let columns = assignments.map(\.field)
+        guard let current = try Row.fetchOne(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(spec.table) WHERE id = ?", arguments: [id]) else {
+            throw ReplicaError.notFound(spec.entity, id)
+        }
+        let changed = assignments.enumerated().filter { index, assignment in
+            FieldValue.fromDatabaseValue(current[index]) != assignment.value
+        }.map(\.element)
+        guard !changed.isEmpty else { return [] }
+        let sql = "UPDATE \(spec.table) SET \(changed.map { "\($0.field) = ?" }.joined(separator: ", ")) WHERE id = ?"
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(StatementArguments(changed.map(\.value) + [FieldValue.text(id)]))
+        try execute(statement, spec)
+        log(spec, id, .set, changed)
+        return changed
+    }
+
+    /// Deletes a row (its dependants go by the schema's cascades, as on the server) and
+    /// logs the deletion.
+    mutating func delete(_ spec: TableSpec, id: String) throws {
+        try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [id])
+        guard db.changesCount > 0 else { throw ReplicaError.notFound(spec.entity, id) }
+        log(spec, id, .delete, [])
+    }
+
+    /// Whether a row exists.
+    func exists(_ spec: TableSpec, _ id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE id = ?)", arguments: [id]) ?? false
+    }
+
+    /// Throws ``ReplicaError/notFound(_:_:)`` unless the row exists.
+    func require(_ spec: TableSpec, _ id: String) throws {
+        guard try exists(spec, id) else { throw ReplicaError.notFound(spec.entity, id) }
+    }
+
+    private func execute(_ statement: Statement, _ spec: TableSpec) throws {
+        do {
+            try statement.execute()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            throw ReplicaError(.notFound, "\(spec.table): refers to a row that is not on this replica")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw ReplicaError(.constraint, "\(spec.table): breaks a rule of the stored data (\(error.message ?? "constraint"))")
+        }
+    }
+
+    /// Appends this transaction's changes to the outbox and saves the clock and sequence.
+    /// Must run last in the transaction, after every row write, because it numbers them.
+    mutating func commitLog() throws {
+        guard let first = pending.first, let last = pending.last else { return }
+        try db.execute(
+            sql: "INSERT INTO outbox (first_seq, last_seq, changes) VALUES (?, ?, ?)",
+            arguments: [first.seq, last.seq, ChangeBatchCodec.encode(pending)])
+        try db.execute(
+            sql: "UPDATE replica_meta SET last_hlc = ?, next_seq = ? WHERE id = 1",
+            arguments: [clock.last.packed, nextSeq])
+        pending.removeAll()
+    }
+}

@@ -1,0 +1,3 @@
+import CRMCommands
+
+CRMCommand.main()
