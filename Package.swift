@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [
                 "CRMModel", "SyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -43,6 +44,7 @@ let package = Package(
             dependencies: [
                 "CRMModel", "LocalReplica", "SyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

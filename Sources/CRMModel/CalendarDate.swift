@@ -27,28 +27,28 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     /// Parses `YYYY-MM-DD` or `DD.MM.YYYY`.
-    public init(parsing text: String, field: String = "date") throws(ModelError) {
-        let trimmed = text.trimmingWhitespace()
-        let dashed = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-        let dotted = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        let numbers: (Int, Int, Int)?
-        if dashed.count == 3, dashed[0].count == 4, dashed[1].count == 2, dashed[2].count == 2 {
-            numbers = Self.numbers(dashed[0], dashed[1], dashed[2])
-        } else if dotted.count == 3, dotted[0].count == 2, dotted[1].count == 2, dotted[2].count == 4 {
-            numbers = Self.numbers(dotted[2], dotted[1], dotted[0])
-        } else {
-            numbers = nil
+    public init(parsing text: String, field: @autoclosure () -> String = "date") throws(ModelError) {
+        let bytes = Array(text.trimmingWhitespace().utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
         }
-        guard let (year, month, day) = numbers else {
-            throw ModelError(.invalidDate, field: field, "is not a date (expected YYYY-MM-DD or DD.MM.YYYY)")
+        var parts: (Int, Int, Int)?
+        if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+           let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) {
+            parts = (y, m, d)
+        } else if bytes.count == 10, bytes[2] == UInt8(ascii: "."), bytes[5] == UInt8(ascii: "."),
+                  let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) {
+            parts = (y, m, d)
         }
-        try self.init(year: year, month: month, day: day, field: field)
-    }
-
-    private static func numbers(_ year: Substring, _ month: Substring, _ day: Substring) -> (Int, Int, Int)? {
-        guard [year, month, day].allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let y = Int(year), let m = Int(month), let d = Int(day) else { return nil }
-        return (y, m, d)
+        guard let (year, month, day) = parts else {
+            throw ModelError(.invalidDate, field: field(), "is not a date (expected YYYY-MM-DD or DD.MM.YYYY)")
+        }
+        try self.init(year: year, month: month, day: day, field: field())
     }
 
     /// The number of days in `month` of `year` (Gregorian).
@@ -82,9 +82,4 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
-}
-
-extension Character {
-    /// `0` to `9` only (not other scripts' digits).
-    var isASCIIDigit: Bool { asciiValue.map { (48...57).contains($0) } ?? false }
 }

@@ -15,8 +15,7 @@ public struct ContactList<Contact: Hashable & Sendable & Codable & CustomStringC
 
     /// Creates a list whose first entry is primary; refuses repeated entries.
     public init(_ entries: [Contact], field: String) throws(ModelError) {
-        var seen = Set<Contact>()
-        for (index, entry) in entries.enumerated() where !seen.insert(entry).inserted {
+        for index in entries.indices.dropFirst() where entries[..<index].contains(entries[index]) {
             throw ModelError(.duplicate, field: "\(field)[\(index)]", "repeats an earlier entry")
         }
         self.entries = entries

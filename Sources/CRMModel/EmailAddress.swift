@@ -8,21 +8,27 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     public static let limit = 254
 
     /// Parses `text`, naming `field` on failure.
-    public init(parsing text: String, field: String = "email") throws(ModelError) {
+    public init(parsing text: String, field: @autoclosure () -> String = "email") throws(ModelError) {
         let trimmed = text.trimmingWhitespace()
-        guard trimmed.count <= Self.limit else {
-            throw ModelError(.tooLong, field: field, "\(trimmed.count) characters, the limit is \(Self.limit)")
+        let bytes = Array(trimmed.utf8)
+        guard bytes.count <= Self.limit else {
+            throw ModelError(.tooLong, field: field(), "\(trimmed.count) characters, the limit is \(Self.limit)")
         }
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              !trimmed.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" }) else {
-            throw ModelError(.invalidEmail, field: field, "is not an e-mail address (expected name@domain)")
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1,
+              bytes.lastIndex(of: UInt8(ascii: "@")) == at,
+              !bytes.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }) else {
+            throw ModelError(.invalidEmail, field: field(), "is not an e-mail address (expected name@domain)")
         }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let domain = bytes[(at + 1)...]
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }) else {
-            throw ModelError(.invalidEmail, field: field, "has no valid domain (expected name@domain.tld)")
+            throw ModelError(.invalidEmail, field: field(), "has no valid domain (expected name@domain.tld)")
         }
-        value = parts[0] + "@" + parts[1].lowercased()
+        if domain.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 >= 0x80 }) {
+            value = String(decoding: bytes[...at], as: UTF8.self) + String(decoding: domain, as: UTF8.self).lowercased()
+        } else {
+            value = trimmed
+        }
     }
 
     public var description: String { value }

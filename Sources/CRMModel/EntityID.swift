@@ -28,7 +28,7 @@ public struct EntityID<Entity>: Hashable, Sendable, Codable, Comparable, CustomS
     }
 
     /// The lowercase canonical form, e.g. `0192f0c1-7b2a-7c3d-8e4f-0123456789ab`.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { FastText.lowercase(uuid) }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
 

@@ -37,37 +37,38 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
     ///   - field: the name used in the error, e.g. `phones[1]`.
     ///   - region: how to read a number typed without a country code; without one, such a
     ///     number is refused.
-    public init(parsing text: String, field: String = "phone", region: Region? = nil) throws(ModelError) {
+    public init(parsing text: String, field: @autoclosure () -> String = "phone", region: Region? = nil) throws(ModelError) {
         var international = false
-        var digits = ""
-        for (offset, character) in text.trimmingWhitespace().enumerated() {
-            if character == "+" && offset == 0 {
-                international = true
-            } else if let ascii = character.asciiValue, (48...57).contains(ascii) {
-                digits.append(character)
-            } else if character == " " || character == "-" || character == "." || character == "(" || character == ")" {
-                continue
-            } else {
-                throw ModelError(.invalidPhone, field: field, "contains a character other than digits, spaces, dashes, dots, brackets and a leading +")
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
+        var offset = 0
+        for byte in text.utf8 {
+            defer { offset += 1 }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: "+") where digits.isEmpty && !international: international = true
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"), 0x09: continue
+            default:
+                throw ModelError(.invalidPhone, field: field(), "contains a character other than digits, spaces, dashes, dots, brackets and a leading +")
             }
         }
-        if !international, digits.hasPrefix("00") {
+        if !international, digits.starts(with: [48, 48]) {
             international = true
             digits.removeFirst(2)
         }
         if !international {
-            guard let region, digits.hasPrefix(region.trunkPrefix) else {
-                throw ModelError(.invalidPhone, field: field, "needs a country code: write it as + and 8 to 15 digits")
+            guard let region, digits.starts(with: region.trunkPrefix.utf8) else {
+                throw ModelError(.invalidPhone, field: field(), "needs a country code: write it as + and 8 to 15 digits")
             }
-            digits = region.callingCode + digits.dropFirst(region.trunkPrefix.count)
+            digits = Array(region.callingCode.utf8) + digits.dropFirst(region.trunkPrefix.utf8.count)
         }
         guard (Self.minimumDigits...Self.maximumDigits).contains(digits.count) else {
-            throw ModelError(.invalidPhone, field: field, "has \(digits.count) digits, expected + and \(Self.minimumDigits) to \(Self.maximumDigits) digits")
+            throw ModelError(.invalidPhone, field: field(), "has \(digits.count) digits, expected + and \(Self.minimumDigits) to \(Self.maximumDigits) digits")
         }
-        guard digits.first != "0" else {
-            throw ModelError(.invalidPhone, field: field, "country code cannot start with 0")
+        guard digits.first != UInt8(ascii: "0") else {
+            throw ModelError(.invalidPhone, field: field(), "country code cannot start with 0")
         }
-        e164 = "+" + digits
+        e164 = "+" + String(decoding: digits, as: UTF8.self)
     }
 
     public var description: String { e164 }

@@ -10,6 +10,8 @@ public enum Text {
 
     /// Checks `value` is at most `limit` characters; returns it unchanged.
     public static func limited(_ value: String, field: String, limit: Int) throws(ModelError) -> String {
+        // Every character takes at least one UTF-8 byte: short texts need no counting.
+        if value.utf8.count <= limit { return value }
         let count = value.count
         guard count <= limit else {
             throw ModelError(.tooLong, field: field, "\(count) characters, the limit is \(limit)")
@@ -21,6 +23,10 @@ public enum Text {
 extension String {
     /// The string without leading and trailing whitespace and newlines.
     public func trimmingWhitespace() -> String {
+        // Fast path: starts and ends with a visible ASCII character.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

@@ -100,10 +100,27 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let days = Int(totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400)
         let secondOfDay = Int(totalSeconds - Int64(days) * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
-        let pad = CalendarDate.pad
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if millis != 0 { text += "." + pad(millis, 3) }
-        return text + "Z"
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            FastText.digits(year, width: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            FastText.digits(month, width: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            FastText.digits(day, width: 2, into: buffer, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            FastText.digits(secondOfDay / 3600, width: 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            FastText.digits(secondOfDay / 60 % 60, width: 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            FastText.digits(secondOfDay % 60, width: 2, into: buffer, at: 17)
+            var end = 19
+            if millis != 0 {
+                buffer[19] = UInt8(ascii: ".")
+                FastText.digits(millis, width: 3, into: buffer, at: 20)
+                end = 23
+            }
+            buffer[end] = UInt8(ascii: "Z")
+            return end + 1
+        }
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.unixMillis < rhs.unixMillis }

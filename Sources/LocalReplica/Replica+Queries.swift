@@ -137,7 +137,9 @@ extension Replica {
     /// The changes waiting in the outbox, in sequence order.
     public func pendingChanges() throws -> [RowChange] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT changes FROM outbox ORDER BY first_seq").flatMap { try ChangeBatchCodec.decode($0) }
+            try Row.fetchAll(db, sql: "SELECT first_seq, hlc, changes FROM outbox ORDER BY first_seq").flatMap { row in
+                try ChangeBatchCodec.decode(row[2], firstSeq: row[0], hlc: HLCTimestamp(packed: row[1]))
+            }
         }
     }
 

@@ -128,28 +128,29 @@ enum ReplicaSchema {
             FROM client c;
 
             -- The outbox: one row per write transaction, holding that transaction's row
-            -- changes as a JSON array (see ChangeBatchCodec). Sequence numbers inside a row
-            -- run from first_seq to last_seq without gaps.
+            -- changes as a JSON array (see ChangeBatchCodec). The changes are numbered
+            -- first_seq, first_seq + 1, ... last_seq in array order and share the HLC.
             CREATE TABLE outbox (
                 first_seq INTEGER PRIMARY KEY NOT NULL,
                 last_seq INTEGER NOT NULL,
+                hlc INTEGER NOT NULL,
                 changes TEXT NOT NULL,
                 CHECK (last_seq >= first_seq)
             );
 
             -- The outbox one field per row, for report scripts and for people.
             CREATE VIEW outbox_change AS
-            SELECT json_extract(c.value, '$.seq') AS seq,
-                   json_extract(c.value, '$.entity') AS entity,
-                   json_extract(c.value, '$.row') AS row_id,
-                   json_extract(c.value, '$.op') AS op,
+            SELECT o.first_seq + c.key AS seq,
+                   json_extract(c.value, '$.e') AS entity,
+                   json_extract(c.value, '$.r') AS row_id,
+                   CASE WHEN json_extract(c.value, '$.d') = 1 THEN 'delete' ELSE 'set' END AS op,
                    f.key AS field,
                    f.value AS value,
-                   json_extract(c.value, '$.hlc') AS hlc,
+                   o.hlc AS hlc,
                    (SELECT site_id FROM replica_meta) AS site_id
             FROM outbox o
             JOIN json_each(o.changes) c
-            LEFT JOIN json_each(c.value, '$.fields') f;
+            LEFT JOIN json_each(c.value, '$.f') f;
 
             -- Concurrent edits the server kept beside the winner, to review.
             CREATE TABLE conflict (

@@ -7,9 +7,10 @@ extension ReplicaWriter {
     ///   ``ReplicaError`` `notFound` when the client is not on this replica.
     public mutating func addMemo(to client: ClientID, text: String, kind: Memo.Kind? = nil, author: UserID? = nil) throws -> MemoID {
         let memo = try Memo(id: newID(), clientID: client, text: text, kind: kind, authorID: author, createdAt: now)
-        try refersTo(.client, client.description) { writer in
+        let clientText = client.description
+        try refersTo(.client, clientText) { writer in
             try writer.insert(.memo, id: memo.id.description, [
-                .text(client.description), .text(memo.text), kind.map { .text($0.rawValue) } ?? .null,
+                .text(clientText), .text(memo.text), kind.map { .text($0.rawValue) } ?? .null,
                 author.map { .text($0.description) } ?? .null, .text(memo.createdAt.description),
             ])
         }

@@ -30,9 +30,10 @@ extension ReplicaWriter {
     public mutating func addSchedule(for client: ClientID, start: Timestamp, end: Timestamp, staff: UserID? = nil, room: String? = nil) throws -> ScheduleID {
         let schedule = try Schedule(id: newID(), clientID: client, start: start, end: end, staffID: staff, room: room)
         if let staff { try require(.staffUser, staff.description) }
-        try refersTo(.client, client.description) { writer in
+        let clientText = client.description
+        try refersTo(.client, clientText) { writer in
             try writer.insert(.schedule, id: schedule.id.description, [
-                .text(client.description), .text(start.description), .text(end.description),
+                .text(clientText), .text(start.description), .text(end.description),
                 staff.map { .text($0.description) } ?? .null, schedule.room.map { .text($0) } ?? .null,
                 .text(Schedule.State.scheduled.rawValue),
             ])

@@ -11,8 +11,12 @@ public struct ReplicaWriter {
     let db: Database
     let configuration: ReplicaConfiguration
     private var clock: HybridLogicalClock
+    private let firstSeq: Int64
     private var nextSeq: Int64
-    private var pending: [RowChange] = []
+    private var log = ChangeBatchWriter()
+    private var transactionHLC: HLCTimestamp?
+    /// Each table's prepared insert, looked up once per transaction.
+    private var inserts = [Statement?](repeating: nil, count: TableSpec.all.count)
 
     init(db: Database, configuration: ReplicaConfiguration) throws {
         self.db = db
@@ -21,7 +25,8 @@ public struct ReplicaWriter {
             throw ReplicaError(.notAReplica, "replica: no replica_meta row")
         }
         clock = HybridLogicalClock(last: HLCTimestamp(packed: row[0]), offsetMillis: row[1])
-        nextSeq = row[2]
+        firstSeq = row[2]
+        nextSeq = firstSeq
     }
 
     /// A new id for a row of type `Entity`.
@@ -32,9 +37,11 @@ public struct ReplicaWriter {
     /// The current time, from the injected wall clock.
     var now: Timestamp { Timestamp(unixMillis: configuration.clock.nowMillis()) }
 
-    private mutating func log(_ spec: TableSpec, _ id: String, _ operation: RowChange.Operation, _ fields: [FieldAssignment]) {
-        let hlc = clock.tick(wallMillis: configuration.clock.nowMillis())
-        pending.append(RowChange(seq: nextSeq, hlc: hlc, entity: spec.entity, rowID: id, operation: operation, fields: fields))
+    /// Starts the log entry of one row change and takes the next sequence number. The
+    /// transaction's HLC is taken at its first change: a transaction happens at one instant.
+    private mutating func beginLog(_ spec: TableSpec, _ id: String, _ operation: RowChange.Operation) {
+        if transactionHLC == nil { transactionHLC = clock.tick(wallMillis: configuration.clock.nowMillis()) }
+        log.beginChange(entity: spec.logEntity, row: id, operation: operation)
         nextSeq += 1
     }
 
@@ -42,17 +49,19 @@ public struct ReplicaWriter {
     /// the column defaults.
     mutating func insert(_ spec: TableSpec, id: String, _ values: [FieldValue]) throws {
         precondition(values.count == spec.columns.count, "\(spec.table): \(values.count) values for \(spec.columns.count) columns")
-        let statement = try db.cachedStatement(sql: spec.insertSQL)
-        var arguments: [(any DatabaseValueConvertible)?] = [id]
-        arguments.reserveCapacity(values.count + 1)
-        var fields: [FieldAssignment] = []
-        for (index, value) in values.enumerated() {
-            arguments.append(value)
-            if value != spec.defaults[index] { fields.append(FieldAssignment(spec.columns[index], value)) }
+        let statement: Statement
+        if let cached = inserts[spec.index] {
+            statement = cached
+        } else {
+            statement = try db.cachedStatement(sql: spec.insertSQL)
+            inserts[spec.index] = statement
         }
-        statement.setUncheckedArguments(StatementArguments(arguments))
-        try execute(statement, spec)
-        log(spec, id, .set, fields)
+        try run(spec) { try RawStatement.execute(statement, .text(id), values) }
+        beginLog(spec, id, .set)
+        for index in values.indices where values[index] != spec.defaults[index] {
+            log.field(spec.keys[index], values[index])
+        }
+        log.endChange()
     }
 
     /// Sets fields of an existing row, logging only those whose value changes.
@@ -60,7 +69,7 @@ public struct ReplicaWriter {
     @discardableResult
     mutating func update(_ spec: TableSpec, id: String, _ assignments: [FieldAssignment]) throws -> [FieldAssignment] {
         guard !assignments.isEmpty else {
-            guard try exists(spec, id) else { throw ReplicaError.notFound(spec.entity, id) }
+            try require(spec, id)
             return []
         }
         let columns = assignments.map(\.field)
@@ -72,10 +81,10 @@ public struct ReplicaWriter {
         }.map(\.element)
         guard !changed.isEmpty else { return [] }
         let sql = "UPDATE \(spec.table) SET \(changed.map { "\($0.field) = ?" }.joined(separator: ", ")) WHERE id = ?"
-        let statement = try db.cachedStatement(sql: sql)
-        statement.setUncheckedArguments(StatementArguments(changed.map(\.value) + [FieldValue.text(id)]))
-        try execute(statement, spec)
-        log(spec, id, .set, changed)
+        try run(spec) { try RawStatement.execute(try db.cachedStatement(sql: sql), changed[0].value, changed.dropFirst().map(\.value) + [.text(id)]) }
+        beginLog(spec, id, .set)
+        for assignment in changed { log.field(ChangeBatchWriter.Key(assignment.field), assignment.value) }
+        log.endChange()
         return changed
     }
 
@@ -84,7 +93,8 @@ public struct ReplicaWriter {
     mutating func delete(_ spec: TableSpec, id: String) throws {
         try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [id])
         guard db.changesCount > 0 else { throw ReplicaError.notFound(spec.entity, id) }
-        log(spec, id, .delete, [])
+        beginLog(spec, id, .delete)
+        log.endChange()
     }
 
     /// Whether a row exists.
@@ -97,9 +107,10 @@ public struct ReplicaWriter {
         guard try exists(spec, id) else { throw ReplicaError.notFound(spec.entity, id) }
     }
 
-    private func execute(_ statement: Statement, _ spec: TableSpec) throws {
+    /// Runs a statement, turning constraint failures into errors that name the table.
+    private func run(_ spec: TableSpec, _ body: () throws -> Void) throws {
         do {
-            try statement.execute()
+            try body()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
             throw ReplicaError(.notFound, "\(spec.table): refers to a row that is not on this replica")
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
@@ -110,13 +121,13 @@ public struct ReplicaWriter {
     /// Appends this transaction's changes to the outbox and saves the clock and sequence.
     /// Must run last in the transaction, after every row write, because it numbers them.
     mutating func commitLog() throws {
-        guard let first = pending.first, let last = pending.last else { return }
+        guard log.count > 0, let hlc = transactionHLC else { return }
         try db.execute(
-            sql: "INSERT INTO outbox (first_seq, last_seq, changes) VALUES (?, ?, ?)",
-            arguments: [first.seq, last.seq, ChangeBatchCodec.encode(pending)])
+            sql: "INSERT INTO outbox (first_seq, last_seq, hlc, changes) VALUES (?, ?, ?, ?)",
+            arguments: [firstSeq, nextSeq - 1, hlc.packed, log.finish()])
         try db.execute(
             sql: "UPDATE replica_meta SET last_hlc = ?, next_seq = ? WHERE id = 1",
             arguments: [clock.last.packed, nextSeq])
-        pending.removeAll()
+        log = ChangeBatchWriter()
     }
 }

@@ -1,71 +1,46 @@
 import Foundation
 
-/// The JSON form of a list of changes, as the replica's outbox stores it (one text per
-/// write transaction) and as a report script reads it through `json_each`:
+/// The JSON form of one write transaction's changes, as the replica's outbox stores it
+/// and as a report script reads it through `json_each` (or the `outbox_change` view):
 ///
 /// ```json
-/// [{"seq":1,"hlc":111862...,"entity":"client","row":"0192...","op":"set","fields":{"name":"Kim","dormant":0}}]
+/// [{"e":"client","r":"0192…","f":{"name":"Kim","dormant":0}},{"e":"memo","r":"0192…","d":1}]
 /// ```
 ///
-/// Encoding is hand-written because it sits on the write path of every user edit; decoding
-/// uses `JSONDecoder`, since it runs only when changes are read back (push, tests).
+/// `e` is the entity (table), `r` the row id, `f` the fields set, `d` marks a deletion.
+/// The changes' sequence numbers run from the batch's first one in array order, and they
+/// share the batch's HLC timestamp: a transaction happens at one instant.
+///
+/// Encoding goes through ``ChangeBatchWriter``, which the replica also uses directly on its
+/// write path; decoding uses `JSONDecoder`, since it runs only when changes are read back.
 public enum ChangeBatchCodec {
-    /// Encodes changes as a JSON array.
+    /// Encodes changes as a JSON array; their own `seq` and `hlc` are not written.
     public static func encode(_ changes: [RowChange]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(changes.count * 160)
-        out.append(UInt8(ascii: "["))
-        for (index, change) in changes.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            append(#"{"seq":"#, to: &out)
-            append(String(change.seq), to: &out)
-            append(#","hlc":"#, to: &out)
-            append(String(change.hlc.packed), to: &out)
-            append(#","entity":"#, to: &out)
-            JSONText.appendQuoted(change.entity.name, to: &out)
-            append(#","row":"#, to: &out)
-            JSONText.appendQuoted(change.rowID, to: &out)
-            append(#","op":""#, to: &out)
-            append(change.operation.rawValue, to: &out)
-            append(#"","fields":{"#, to: &out)
-            for (fieldIndex, assignment) in change.fields.enumerated() {
-                if fieldIndex > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendQuoted(assignment.field, to: &out)
-                out.append(UInt8(ascii: ":"))
-                switch assignment.value {
-                case .null: append("null", to: &out)
-                case .integer(let value): append(String(value), to: &out)
-                case .text(let value): JSONText.appendQuoted(value, to: &out)
-                }
-            }
-            append("}}", to: &out)
+        var writer = ChangeBatchWriter()
+        for change in changes {
+            writer.beginChange(entity: .init(change.entity), row: change.rowID, operation: change.operation)
+            for assignment in change.fields { writer.field(.init(assignment.field), assignment.value) }
+            writer.endChange()
         }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
+        return writer.finish()
     }
 
-    /// Decodes what ``encode(_:)`` produced.
-    public static func decode(_ json: String) throws -> [RowChange] {
-        try JSONDecoder().decode([WireChange].self, from: Data(json.utf8)).map(\.change)
-    }
-
-    private static func append(_ text: String, to out: inout [UInt8]) {
-        out.append(contentsOf: text.utf8)
+    /// Decodes a batch, numbering its changes from `firstSeq` and stamping them with `hlc`.
+    public static func decode(_ json: String, firstSeq: Int64, hlc: HLCTimestamp) throws -> [RowChange] {
+        let wire = try JSONDecoder().decode([WireChange].self, from: Data(json.utf8))
+        return wire.enumerated().map { index, change in
+            RowChange(seq: firstSeq + Int64(index), hlc: hlc, entity: EntityKind(change.e), rowID: change.r,
+                      operation: change.d == 1 ? .delete : .set, fields: change.f?.assignments ?? [])
+        }
     }
 }
 
 /// The Codable mirror of one encoded change.
 private struct WireChange: Decodable {
-    let seq: Int64
-    let hlc: Int64
-    let entity: String
-    let row: String
-    let op: RowChange.Operation
-    let fields: OrderedFields
-
-    var change: RowChange {
-        RowChange(seq: seq, hlc: HLCTimestamp(packed: hlc), entity: EntityKind(entity), rowID: row, operation: op, fields: fields.assignments)
-    }
+    let e: String
+    let r: String
+    let f: OrderedFields?
+    let d: Int?
 }
 
 /// A JSON object decoded into assignments sorted by field name (a JSON object has no order).
