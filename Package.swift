@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "CRMTestSupport",
-            dependencies: ["CRMModel", "SyncCore", "LocalReplica"]
+            dependencies: ["CRMModel", "SyncCore", "LocalReplica", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CRMModelTests", dependencies: ["CRMModel", "CRMTestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "CRMTestSupport"]),
@@ -63,7 +63,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMCommandTests",
-            dependencies: ["CRMTestSupport", "LocalReplica"]
+            dependencies: ["CRMTestSupport", "LocalReplica", "crm"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// The outcome of running a program.
+public struct CommandResult: Sendable {
+    /// The exit status.
+    public let status: Int32
+    /// Everything written to stdout.
+    public let stdout: String
+    /// Everything written to stderr.
+    public let stderr: String
+
+    /// The JSON stdout decoded as `T`.
+    public func json<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(stdout.utf8))
+    }
+}
+
+/// Runs the project's executables as separate processes, as office scripts do.
+public enum CommandRunner {
+    /// The folder holding the built products (`crm`, `crm-server`, …), beside the test
+    /// bundle that is running.
+    public static var productsDirectory: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+    }
+
+    /// Runs `product` (a built executable) with `arguments` and extra environment.
+    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: productsDirectory + "/" + product)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CRM_REPLICA")
+        env.removeValue(forKey: "CRM_PHONE_REGION")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting, so a large output cannot block the child.
+        let errData = LockedData()
+        let errReader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        errReader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.isSet { usleep(1000) }
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+}
+
+/// Data handed from a reader thread.
+private final class LockedData: Sendable {
+    private let data = Mutex<Data?>(nil)
+
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    var isSet: Bool { data.withLock { $0 != nil } }
+    var value: Data { data.withLock { $0 ?? Data() } }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import SyncCore
+import Testing
+
+@Suite("Change batch JSON")
+struct ChangeBatchCodecTests {
+    let hlc = HLCTimestamp(millis: 1_795_000_000_000, counter: 3)
+
+    @Test func batchRoundTripsWithSequenceNumbersFromTheFirst() throws {
+        let changes = [
+            RowChange(seq: 41, hlc: hlc, entity: .client, rowID: "c1", operation: .set,
+                      fields: [FieldAssignment("dormant", .integer(1)), FieldAssignment("name", .text("Kim"))]),
+            RowChange(seq: 42, hlc: hlc, entity: .memo, rowID: "m1", operation: .delete, fields: []),
+            RowChange(seq: 43, hlc: hlc, entity: .client, rowID: "c2", operation: .set,
+                      fields: [FieldAssignment("birth_date", .null), FieldAssignment("dormant", .integer(-7))]),
+        ]
+        let json = ChangeBatchCodec.encode(changes)
+        #expect(try ChangeBatchCodec.decode(json, firstSeq: 41, hlc: hlc) == changes)
+    }
+
+    @Test func textSurvivesQuotesControlCharactersAndEveryScript() throws {
+        let awkward = "He said \"hi\"\\ \n\t\r\u{01}\u{1F} 상담 консультация 🙂 \u{7F}"
+        let change = RowChange(seq: 1, hlc: hlc, entity: .memo, rowID: "m\"1", operation: .set, fields: [FieldAssignment("text", .text(awkward))])
+        let json = ChangeBatchCodec.encode([change])
+        #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [Any])
+        #expect(try ChangeBatchCodec.decode(json, firstSeq: 1, hlc: hlc) == [change])
+    }
+
+    @Test func jsonTextHelpersAreDeterministic() {
+        #expect(JSONText.array(["+82", "a\"b"]) == #"["+82","a\"b"]"#)
+        #expect(JSONText.object(["b": "2", "a": "1"]) == #"{"a":"1","b":"2"}"#)
+        #expect(JSONText.array([]) == "[]")
+    }
+}

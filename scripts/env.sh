@@ -1,0 +1,16 @@
+# Sourced by the project's scripts: puts the Swift toolchain on PATH (login shells have it,
+# scripts and CI may not) and installs the system packages the build needs when missing.
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+
+crm_require_packages() {
+    local missing=()
+    for package in libsqlite3-dev libcurl4-openssl-dev sqlite3 sqlite3-tools; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
