@@ -168,9 +168,7 @@ struct FieldAdd: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let parsedKind = CustomFieldDefinition.Kind(rawValue: kind) else {
-                throw CLIFailure("--kind: must be one of text, number, date, boolean")
-            }
+            let parsedKind = try CustomFieldDefinition.Kind(parsing: kind, field: "--kind")
             let id = try options.open().write { try $0.addCustomField(key: key, label: label, kind: parsedKind, hidden: hidden) }
             options.output(CreatedID(id: id.description)) { id.description }
         }

@@ -11,7 +11,7 @@
 /// The rule reads schedule states only, not the clock, so every replica derives the same
 /// status from the same rows whatever its time. The replica's `client_status` view
 /// computes the same rule in SQL; a test holds the two equal.
-public enum ClientStatus: String, CaseIterable, Sendable, Codable {
+public enum ClientStatus: String, Choice, Sendable, Codable {
     /// Added, nothing booked yet.
     case new
     /// At least one upcoming schedule.
@@ -38,11 +38,4 @@ public enum ClientStatus: String, CaseIterable, Sendable, Codable {
         return anyDone ? .completed : .new
     }
 
-    /// Parses a status as written on the command line, naming the allowed values on failure.
-    public init(parsing text: String, field: String = "status") throws(ModelError) {
-        guard let status = ClientStatus(rawValue: text.lowercased()) else {
-            throw ModelError(.invalidChoice, field: field, "must be one of \(ClientStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = status
-    }
 }

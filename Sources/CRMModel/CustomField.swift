@@ -1,7 +1,7 @@
 /// A field an organisation adds to every client card (e.g. "dog's name").
 public struct CustomFieldDefinition: Hashable, Sendable, Codable, Identifiable {
     /// The kinds of value a custom field holds.
-    public enum Kind: String, CaseIterable, Sendable, Codable {
+    public enum Kind: String, Choice, Sendable, Codable {
         /// Free text up to ``CustomFieldDefinition/textLimit`` characters.
         case text
         /// A decimal number.

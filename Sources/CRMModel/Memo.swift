@@ -1,19 +1,11 @@
 /// A note on a client card, visible to staff only.
 public struct Memo: Hashable, Sendable, Codable, Identifiable {
     /// What a memo summarises.
-    public enum Kind: String, CaseIterable, Sendable, Codable {
+    public enum Kind: String, Choice, Sendable, Codable {
         /// A meeting summary.
         case meeting
         /// A call summary.
         case call
-
-        /// Parses a kind, naming the allowed values on failure.
-        public init(parsing text: String, field: String = "memo.type") throws(ModelError) {
-            guard let kind = Kind(rawValue: text.lowercased()) else {
-                throw ModelError(.invalidChoice, field: field, "must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            self = kind
-        }
     }
 
     /// The memo's id.

@@ -16,7 +16,7 @@ public struct Branch: Hashable, Sendable, Codable, Identifiable {
 }
 
 /// What a staff member may see and do (see the permission table in DESIGN.md).
-public enum Role: String, CaseIterable, Sendable, Codable {
+public enum Role: String, Choice, Sendable, Codable {
     /// Every branch, every client, every detail; deletes clients; assigns anyone.
     case executive
     /// Card headers of their branch; full details of their own and unassigned clients.
@@ -24,17 +24,10 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     /// Card headers of their branch; adds clients and schedules.
     case general
 
-    /// Parses a role, naming `field` and the allowed values on failure.
-    public init(parsing text: String, field: String = "role") throws(ModelError) {
-        guard let role = Role(rawValue: text.lowercased()) else {
-            throw ModelError(.invalidChoice, field: field, "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = role
-    }
 }
 
 /// A line of work. Teams route automatic alerts and tasks; they grant no visibility.
-public enum Team: String, CaseIterable, Sendable, Codable {
+public enum Team: String, Choice, Sendable, Codable {
     /// Sales alerts.
     case sales
     /// Collection alerts.
@@ -42,13 +35,6 @@ public enum Team: String, CaseIterable, Sendable, Codable {
     /// Everything else.
     case other
 
-    /// Parses a team, naming `field` and the allowed values on failure.
-    public init(parsing text: String, field: String = "team") throws(ModelError) {
-        guard let team = Team(rawValue: text.lowercased()) else {
-            throw ModelError(.invalidChoice, field: field, "must be one of \(Team.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = team
-    }
 }
 
 /// A staff member who uses the CRM.

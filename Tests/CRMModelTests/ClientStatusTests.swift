@@ -42,7 +42,7 @@ struct ClientStatusTests {
     }
 
     @Test func statusParsesItsWireNamesAndRefusesOthers() throws {
-        #expect(try ClientStatus(parsing: "in_progress") == .inProgress)
+        #expect(try ClientStatus(parsing: "IN_PROGRESS", field: "status") == .inProgress)
         let error = #expect(throws: ModelError.self) { try ClientStatus(parsing: "busy", field: "--status") }
         #expect(error?.field == "--status")
         #expect(error?.description.contains("in_progress") == true)
