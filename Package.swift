@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "crm", targets: ["crm"]),
+        .executable(name: "crm-server", targets: ["crm-server"]),
         .executable(name: "crm-bench", targets: ["CRMBench"]),
         .library(name: "CRMModel", targets: ["CRMModel"]),
         .library(name: "SyncCore", targets: ["SyncCore"]),
@@ -18,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .target(name: "CRMModel"),
@@ -31,11 +35,47 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "CRMModel", "SyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SyncEngine",
+            dependencies: [
+                "CCurl", "CRMModel", "SyncCore", "LocalReplica",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ServerCommands",
+            dependencies: [
+                "SyncServer", "CRMModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "crm-server",
+            dependencies: ["ServerCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(
             name: "CRMCommands",
             dependencies: [
-                "CRMModel", "LocalReplica", "SyncCore",
+                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "crm", dependencies: ["CRMCommands"]),
@@ -58,6 +98,13 @@ let package = Package(
             name: "LocalReplicaTests",
             dependencies: [
                 "LocalReplica", "CRMTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "SyncEngineTests",
+            dependencies: [
+                "SyncEngine", "SyncServer", "CRMTestSupport", "LocalReplica", "crm", "crm-server",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -13,7 +13,7 @@ public struct CRMCommand: ParsableCommand {
             central server by the sync engine.
             """,
         subcommands: [
-            InitCommand.self, StatusCommand.self, ClientCommand.self, MemoCommand.self, ScheduleCommand.self,
+            InitCommand.self, SyncCommand.self, StatusCommand.self, ClientCommand.self, MemoCommand.self, ScheduleCommand.self,
             JournalCommand.self, AssignCommand.self, TasksCommand.self, TaskCommand.self, ConflictsCommand.self,
             RejectedCommand.self, BranchCommand.self, StaffCommand.self, FieldCommand.self,
         ]

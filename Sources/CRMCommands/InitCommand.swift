@@ -1,25 +1,78 @@
 import ArgumentParser
+import Foundation
+import Logging
 import LocalReplica
+import SyncEngine
 
-/// `crm init`: creates a replica file.
+/// `crm init`: creates a replica file, standalone or registered with a server.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a new replica file.",
+        abstract: "Create a new replica file (and register it with a server).",
         discussion: """
-            Creates a standalone replica with a fresh site id. It works fully offline; its writes
-            wait in the outbox. (Registering the replica with a central server, with --server and
-            --token, comes with the sync engine.)
+            With --server and --token: registers the new replica as this device's replica, then
+            pulls everything the device may see (the first sync). The token is kept beside the
+            replica in REPLICA.token (mode 0600). Without them: a standalone replica that works
+            offline only.
             """
     )
 
     @OptionGroup var options: ReplicaOptions
+    @Option(help: "The sync server's URL, e.g. https://crm.example.org.") var server: String?
+    @Option(help: "The device token from `crm-server admin issue-token`.") var token: String?
+    @Option(help: "A PEM file of CAs to trust for the server (a private CA).") var caFile: String?
 
     func run() throws {
         try reportingFailures {
-            let replica = try Replica.create(at: try options.replicaPath(), configuration: try options.configuration())
+            guard (server == nil) == (token == nil) else { throw CLIFailure("--server and --token: give both, or neither for a standalone replica") }
+            if let caFile, !FileManager.default.fileExists(atPath: caFile) { throw CLIFailure("--ca-file: no file at \(caFile)") }
+            let path = try options.replicaPath()
+            let replica = try Replica.create(at: path, configuration: try options.configuration())
+            if let server, let token {
+                do {
+                    let registration = try SyncClient.register(replica: replica, serverURL: server, token: token, caFile: caFile)
+                    let report = try SyncClient(replica: replica).sync()
+                    FileHandle.standardError.write(Data("registered as \(registration.device) (\(registration.role)); pulled \(report.pulled) change(s)\n".utf8))
+                } catch {
+                    // Registration failed: leave nothing behind, as if init never ran.
+                    for suffix in ["", "-wal", "-shm", ".token"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                    throw error
+                }
+            }
             let status = try replica.status()
             options.output(status) { "created replica \(replica.path) (site \(replica.siteID))" }
+        }
+    }
+}
+
+/// `crm sync`: one pass, or the daemon.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push everything pending and pull everything new; with --watch, keep doing it.",
+        discussion: """
+            Exits 0 once the replica and the server are in step. --watch runs as the workstation's
+            daemon: live updates through a long poll, local writes (from any process) pushed
+            within a second, retries with backoff; it exits non-zero only when a person must act
+            (a revoked token, a refused protocol).
+            """
+    )
+
+    @OptionGroup var options: ReplicaOptions
+    @Flag(help: "Run continuously.") var watch = false
+
+    func run() throws {
+        try reportingFailures {
+            let replica = try options.open()
+            if watch {
+                var logger = Logger(label: "crm.sync")
+                logger.logLevel = .warning
+                try SyncDaemon(replica: replica, logger: logger).run()
+            }
+            let report = try SyncClient(replica: replica).sync()
+            options.output(report) {
+                "pushed \(report.pushed) change(s)\(report.rejected > 0 ? " (\(report.rejected) refused: see crm rejected)" : ""), pulled \(report.pulled)"
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import CRMModel
 import Foundation
 import GRDB
 import LocalReplica
+import SyncEngine
 
 /// Options every replica command shares: where the replica is, and whether to print JSON.
 struct ReplicaOptions: ParsableArguments {
@@ -77,6 +78,8 @@ func reportingFailures(_ body: () throws -> Void) throws {
         fail(error.description)
     } catch let error as CLIFailure {
         fail(error.description)
+    } catch let error as SyncError {
+        fail("sync: \(error.description)")
     } catch let error as DatabaseError {
         fail("replica: \(error.resultCode) \(error.message ?? "")")
     } catch {

@@ -128,19 +128,30 @@ extension Replica {
     /// Pending change count, last sync and the last error.
     public func status() throws -> ReplicaStatus {
         try read { db in
-            let pending = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM outbox") ?? 0
+            let pending = try Int64.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(last_seq - MAX(first_seq, m.acked_seq + 1) + 1), 0)
+                FROM outbox, replica_meta m WHERE m.id = 1 AND last_seq > m.acked_seq
+                """) ?? 0
             let row = try Row.fetchOne(db, sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error FROM replica_meta WHERE id = 1")!
             return ReplicaStatus(pending: pending, lastSync: row[3], server: row[2], lastError: row[4], site: row[0], user: row[1], replica: path)
         }
     }
 
-    /// The changes waiting in the outbox, in sequence order.
-    public func pendingChanges() throws -> [RowChange] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT first_seq, hlc, changes FROM outbox ORDER BY first_seq").flatMap { row in
-                try ChangeBatchCodec.decode(row[2], firstSeq: row[0], hlc: HLCTimestamp(packed: row[1]))
-            }
+    /// The changes the server has not acknowledged, in sequence order.
+    public func pendingChanges(limit: Int = .max) throws -> [RowChange] {
+        try read { db in try Self.unacknowledged(db, limit: limit) }
+    }
+
+    /// Unacknowledged changes, read inside an access the caller holds.
+    static func unacknowledged(_ db: Database, limit: Int = .max) throws -> [RowChange] {
+        let acked = try Int64.fetchOne(db, sql: "SELECT acked_seq FROM replica_meta WHERE id = 1") ?? 0
+        var changes: [RowChange] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT first_seq, hlc, changes FROM outbox WHERE last_seq > ? ORDER BY first_seq", arguments: [acked])
+        while changes.count < limit, let row = try rows.next() {
+            let batch = try ChangeBatchCodec.decode(row[2], firstSeq: row[0], hlc: HLCTimestamp(packed: row[1]))
+            changes.append(contentsOf: batch.lazy.filter { $0.seq > acked }.prefix(limit - changes.count))
         }
+        return changes
     }
 
     static func decodeList(_ json: String?) -> [String] {

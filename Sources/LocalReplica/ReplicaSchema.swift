@@ -23,6 +23,9 @@ enum ReplicaSchema {
                 clock_offset_ms INTEGER NOT NULL DEFAULT 0,
                 next_seq INTEGER NOT NULL DEFAULT 1 CHECK (next_seq >= 1),
                 created_at TEXT NOT NULL,
+                ca_file TEXT,
+                pull_cursor INTEGER NOT NULL DEFAULT 0,
+                acked_seq INTEGER NOT NULL DEFAULT 0,
                 last_sync_at TEXT,
                 last_error TEXT
             );

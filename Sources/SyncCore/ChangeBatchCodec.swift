@@ -27,7 +27,7 @@ public enum ChangeBatchCodec {
 
     /// Decodes a batch, numbering its changes from `firstSeq` and stamping them with `hlc`.
     public static func decode(_ json: String, firstSeq: Int64, hlc: HLCTimestamp) throws -> [RowChange] {
-        let wire = try JSONDecoder().decode([WireChange].self, from: Data(json.utf8))
+        let wire = try JSONDecoder().decode([OutboxEntry].self, from: Data(json.utf8))
         return wire.enumerated().map { index, change in
             RowChange(seq: firstSeq + Int64(index), hlc: hlc, entity: EntityKind(change.e), rowID: change.r,
                       operation: change.d == 1 ? .delete : .set, fields: change.f?.assignments ?? [])
@@ -36,7 +36,7 @@ public enum ChangeBatchCodec {
 }
 
 /// The Codable mirror of one encoded change.
-private struct WireChange: Decodable {
+private struct OutboxEntry: Decodable {
     let e: String
     let r: String
     let f: OrderedFields?

@@ -1,0 +1,142 @@
+import CRMModel
+import Foundation
+import GRDB
+import SyncCore
+
+/// Where a replica syncs, and how far it has got.
+public struct SyncSettings: Sendable, Equatable {
+    /// The server's base URL.
+    public var serverURL: String
+    /// A PEM file of CAs to trust instead of the system's, if any.
+    public var caFile: String?
+    /// This replica's site id.
+    public var site: SiteID
+    /// The last log position applied from the server.
+    public var pullCursor: Int64
+    /// The highest sequence number the server has acknowledged.
+    public var ackedSeq: Int64
+}
+
+extension Replica {
+    /// The sync settings, or `nil` for a standalone replica.
+    public func syncSettings() throws -> SyncSettings? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT server_url, ca_file, site_id, pull_cursor, acked_seq FROM replica_meta WHERE id = 1"),
+                  let url: String = row[0] else { return nil }
+            return SyncSettings(serverURL: url, caFile: row[1], site: siteID, pullCursor: row[3], ackedSeq: row[4])
+        }
+    }
+
+    /// Records the server this replica syncs with, and the staff member it belongs to.
+    public func attachServer(url: String, caFile: String?, userID: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE replica_meta SET server_url = ?, ca_file = ?, user_id = ? WHERE id = 1", arguments: [url, caFile, userID])
+        }
+    }
+
+    /// Settles a push: advances the acknowledged sequence, drops fully acknowledged outbox
+    /// rows, and keeps refused changes in the rejected list. Returns the rows whose server
+    /// version must be read back (refused, superseded or unheard-of outcomes), in one
+    /// transaction with the bookkeeping.
+    public func recordPush(_ pushed: [RowChange], response: PushResponse, now: Timestamp) throws -> [RowsRequest.Key] {
+        try pool.write { db in
+            let bySeq = Dictionary(uniqueKeysWithValues: pushed.map { ($0.seq, $0) })
+            var keys: [RowsRequest.Key] = []
+            for ack in response.acks {
+                guard let change = bySeq[ack.seq] else { continue }
+                if ack.needsRowRead { keys.append(RowsRequest.Key(e: change.entity.name, r: change.rowID)) }
+                guard ack.status == .rejected else { continue }
+                let fields: [FieldAssignment?] = change.fields.isEmpty ? [nil] : change.fields
+                for field in fields {
+                    try db.execute(sql: """
+                        INSERT INTO rejected_change (seq, entity, entity_id, field, value, reason, detail, rejected_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [change.seq, change.entity.name, change.rowID, field?.field, field.map { "\($0.value)" },
+                                         ack.reason ?? "rejected", ack.detail, now.description])
+                }
+            }
+            try db.execute(sql: "UPDATE replica_meta SET acked_seq = MAX(acked_seq, ?) WHERE id = 1", arguments: [response.appliedThrough])
+            try db.execute(sql: "DELETE FROM outbox WHERE last_seq <= (SELECT acked_seq FROM replica_meta WHERE id = 1)")
+            var seen = Set<RowsRequest.Key>()
+            return keys.filter { seen.insert($0).inserted }
+        }
+    }
+
+    /// Writes the server's version of rows read back after a push. Fields with changes
+    /// still pending here keep their local value (they will be settled by their own push).
+    public func applyServerRows(_ response: RowsResponse) throws {
+        try pool.write { db in
+            let pending = try Self.unacknowledged(db)
+            for row in response.rows {
+                guard let spec = RemoteApply.spec(row.e) else { continue }
+                let local = pending.filter { $0.entity.name == row.e && $0.rowID == row.r }
+                if !row.exists {
+                    if local.isEmpty { try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [row.r]) }
+                    continue
+                }
+                if local.contains(where: { $0.operation == .delete }) { continue }
+                let held = Set(local.flatMap { $0.fields.map(\.field) })
+                let fields = (row.f ?? [:]).filter { spec.columns.contains($0.key) && !held.contains($0.key) }
+                    .sorted { $0.key < $1.key }.map { FieldAssignment($0.key, $0.value) }
+                try RemoteApply.upsert(spec, id: row.r, fields: fields, db: db, logger: configuration.logger)
+            }
+        }
+    }
+
+    /// Applies a page of the server's log and advances the pull cursor, in one transaction;
+    /// then replays this replica's pending changes on the rows the page touched, so local
+    /// edits stay visible on top of the server's state.
+    public func applyPulled(_ changes: [RowChange], next: Int64, now: Timestamp) throws {
+        try pool.write { db in
+            var touched = Set<RowKey>()
+            var newest = HLCTimestamp.zero
+            for change in changes {
+                try RemoteApply.apply(change, db: db, logger: configuration.logger)
+                touched.insert(RowKey(change.entity.name, change.rowID))
+                newest = max(newest, change.hlc)
+            }
+            if !touched.isEmpty {
+                for change in try Self.unacknowledged(db) where touched.contains(RowKey(change.entity.name, change.rowID)) {
+                    try RemoteApply.apply(change, db: db, logger: configuration.logger)
+                }
+            }
+            // Later local edits must order after everything seen from the server.
+            try db.execute(sql: "UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL WHERE id = 1",
+                           arguments: [next, newest.packed, now.description])
+        }
+    }
+
+    /// Learns the offset to the server's clock and re-stamps the unacknowledged changes
+    /// with it, after the server refused them as stamped too far ahead.
+    public func adoptClockOffset(serverTime: Int64, localTime: Int64) throws {
+        try pool.write { db in
+            let offset = serverTime - localTime
+            let acked = try Int64.fetchOne(db, sql: "SELECT acked_seq FROM replica_meta WHERE id = 1") ?? 0
+            var clock = HybridLogicalClock(last: .zero, offsetMillis: offset)
+            let rows = try Int64.fetchAll(db, sql: "SELECT first_seq FROM outbox WHERE last_seq > ? ORDER BY first_seq", arguments: [acked])
+            for first in rows {
+                try db.execute(sql: "UPDATE outbox SET hlc = ? WHERE first_seq = ?", arguments: [clock.tick(wallMillis: localTime).packed, first])
+            }
+            try db.execute(sql: "UPDATE replica_meta SET clock_offset_ms = ?, last_hlc = ? WHERE id = 1", arguments: [offset, clock.last.packed])
+        }
+    }
+
+    /// Records a successful sync.
+    public func recordSyncSuccess(at time: Timestamp) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE replica_meta SET last_sync_at = ?, last_error = NULL WHERE id = 1", arguments: [time.description])
+        }
+    }
+
+    /// Records why the last sync attempt failed (shown by `crm status`).
+    public func recordSyncError(_ message: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE replica_meta SET last_error = ? WHERE id = 1", arguments: [message])
+        }
+    }
+
+    /// The highest sequence number written so far: changes when any process writes.
+    public func lastWrittenSeq() throws -> Int64 {
+        try read { db in (try Int64.fetchOne(db, sql: "SELECT next_seq FROM replica_meta WHERE id = 1") ?? 1) - 1 }
+    }
+}

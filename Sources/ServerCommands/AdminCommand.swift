@@ -1,0 +1,92 @@
+import ArgumentParser
+import CRMModel
+import Foundation
+import SyncServer
+
+/// `crm-server admin …`: branches, staff and device tokens, straight on the store file.
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage branches, staff and device tokens.",
+        subcommands: [AddBranch.self, AddUser.self, IssueToken.self, RevokeToken.self]
+    )
+}
+
+/// Options every admin command shares.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The store file.") var db: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func open() throws -> SQLiteSyncStorage {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw ValidationError("--db: no store at \(db) (start `crm-server serve --db \(db)` once, or run add-branch to create it)")
+        }
+        return try SQLiteSyncStorage(path: db)
+    }
+
+    func print(_ key: String, _ value: String) {
+        Swift.print(json ? "{\"\(key)\":\"\(value)\"}" : value)
+    }
+}
+
+var nowMillis: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+struct AddBranch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add-branch", abstract: "Add a branch office.")
+
+    @Option(help: "The store file (created if missing).") var db: String
+    @Option(help: "The branch's name.") var name: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let branch = try Branch(id: UUIDv7Generator().next(), name: name)
+        let storage = try SQLiteSyncStorage(path: db)
+        let id = try await storage.addBranch(name: branch.name, now: nowMillis)
+        Swift.print(json ? "{\"id\":\"\(id)\"}" : id)
+    }
+}
+
+struct AddUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add-user", abstract: "Add a staff member.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Display name.") var name: String
+    @Option(help: "executive, manager or general.") var role: String
+    @Option(help: "The branch id.") var branch: String
+    @Option(help: "sales, collections or other.") var team = "other"
+
+    func run() async throws {
+        let user = try StaffUser(id: UUIDv7Generator().next(), name: name, role: Role(parsing: role, field: "--role"),
+                                 team: Team(parsing: team, field: "--team"), branchID: BranchID(parsing: branch, field: "--branch"))
+        let id = try await store.open().addUser(name: user.name, role: user.role.rawValue, team: user.team.rawValue, branch: branch.lowercased(), now: nowMillis)
+        store.print("id", id)
+    }
+}
+
+struct IssueToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "issue-token", abstract: "Issue a device token for a staff member (shown once; stored hashed).")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The staff member's id.") var user: String
+    @Option(help: "A name for the device, e.g. front-desk-1.") var device: String
+
+    func run() async throws {
+        _ = try UserID(parsing: user, field: "--user")
+        let token = DeviceToken.generate()
+        _ = try await store.open().addDevice(user: user.lowercased(), name: device, tokenHash: DeviceToken.hash(token))
+        store.print("token", token)
+    }
+}
+
+struct RevokeToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke-token", abstract: "Revoke a device token: the device's next request gets 401.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The token to revoke.") var token: String
+
+    func run() async throws {
+        guard try await store.open().revoke(tokenHash: DeviceToken.hash(token)) else {
+            throw ValidationError("--token: no active device holds this token")
+        }
+        if store.json { Swift.print("{\"revoked\":true}") }
+    }
+}

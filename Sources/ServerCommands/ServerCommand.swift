@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SyncServer
+
+/// `crm-server`: the central sync server and its administration.
+@available(macOS 14, *)
+public struct ServerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "crm-server",
+        abstract: "The central sync server of the branch-office CRM.",
+        subcommands: [Serve.self, Admin.self]
+    )
+
+    public init() {}
+}
+
+/// `crm-server serve`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the sync protocol on an embedded SQLite store.",
+        discussion: "Prints `listening on http://HOST:PORT` once it accepts connections. SIGTERM or SIGINT: stop accepting, finish requests in flight, close the store, exit 0."
+    )
+
+    @Option(help: "The store file (created if missing).") var db: String
+    @Option(help: "The address to bind.") var host = "127.0.0.1"
+    @Option(help: "The port; 0 binds a free one.") var port = 8080
+    @Option(help: "Refuse changes stamped more than this many seconds ahead of the server's clock.") var maxSkewSeconds = 60
+
+    func run() async throws {
+        var logger = Logger(label: "crm.server")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let storage: SQLiteSyncStorage
+        do {
+            storage = try SQLiteSyncStorage(path: db, logger: logger)
+        } catch {
+            throw ValidationError("--db: cannot open the store at \(db): \(error)")
+        }
+        let host = host
+        let app = buildSyncServer(
+            storage: storage,
+            configuration: .init(host: host, port: port, maxSkewMillis: Int64(maxSkewSeconds) * 1000),
+            logger: logger,
+            onListening: { port in
+                // One line, written straight to the file descriptor so it is never buffered.
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+            }
+        )
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

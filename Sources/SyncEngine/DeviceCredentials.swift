@@ -1,0 +1,25 @@
+import Foundation
+
+/// The device token lives beside the replica in `REPLICA.token` (mode 0600), not inside
+/// the replica file, which report scripts read.
+public enum DeviceCredentials {
+    /// The token file's path for a replica.
+    public static func path(forReplica replica: String) -> String { replica + ".token" }
+
+    /// Saves the token, readable by the owner only.
+    public static func save(_ token: String, forReplica replica: String) throws {
+        let path = path(forReplica: replica)
+        guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw SyncError.fatal("\(path): cannot write the device token")
+        }
+    }
+
+    /// Loads the token.
+    public static func load(forReplica replica: String) throws -> String {
+        let path = path(forReplica: replica)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SyncError(recovery: .unauthorized, description: "\(path): no device token (run `crm init --server URL --token TOKEN`)")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

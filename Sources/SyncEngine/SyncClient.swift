@@ -1,0 +1,137 @@
+import CRMModel
+import Foundation
+import LocalReplica
+import Logging
+import SyncCore
+
+/// What one sync pass did.
+public struct SyncReport: Sendable, Equatable, Codable {
+    /// Changes the server acknowledged (applied, or applied before).
+    public var pushed = 0
+    /// Of those, changes the server refused (kept in `crm rejected`).
+    public var rejected = 0
+    /// Changes pulled from the server and applied.
+    public var pulled = 0
+}
+
+/// Sizes and waits of a sync client.
+public struct SyncConfiguration: Sendable {
+    /// Changes per push. Default 1,000.
+    public var pushBatch = 1_000
+    /// Changes per pull page. Default 5,000.
+    public var pullPage = 5_000
+
+    /// Creates a configuration.
+    public init(pushBatch: Int = 1_000, pullPage: Int = 5_000) {
+        self.pushBatch = pushBatch
+        self.pullPage = pullPage
+    }
+}
+
+/// Pushes a replica's outbox and pulls the server's log into it. Blocking: run it on a
+/// thread of its own (the `crm` process's main thread, or the daemon's threads).
+///
+/// ```swift
+/// let client = try SyncClient(replica: replica)
+/// let report = try client.sync()   // push everything pending, pull everything new
+/// ```
+public final class SyncClient {
+    let replica: Replica
+    let transport: SyncTransport
+    let configuration: SyncConfiguration
+    let logger: Logger
+    let clock: any WallClock
+
+    /// Creates a client for a replica set up with `crm init --server`.
+    public init(replica: Replica, configuration: SyncConfiguration = .init(), clock: any WallClock = SystemWallClock(),
+                logger: Logger = Logger(label: "crm.sync", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+        guard let settings = try replica.syncSettings() else {
+            throw SyncError.fatal("replica \(replica.path) is standalone: it has no server (create it with `crm init --server URL --token TOKEN`)")
+        }
+        self.replica = replica
+        transport = SyncTransport(baseURL: settings.serverURL, token: try DeviceCredentials.load(forReplica: replica.path), caFile: settings.caFile)
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Registers a new replica with the server and records the server in the replica.
+    public static func register(replica: Replica, serverURL: String, token: String, caFile: String?) throws -> RegisterResponse {
+        let transport = SyncTransport(baseURL: serverURL, token: token, caFile: caFile)
+        let response = try transport.register(site: replica.siteID)
+        try DeviceCredentials.save(token, forReplica: replica.path)
+        try replica.attachServer(url: serverURL, caFile: caFile, userID: response.user)
+        return response
+    }
+
+    /// Pushes everything pending, then pulls everything new.
+    public func sync() throws -> SyncReport {
+        do {
+            var report = try pushAll()
+            report.pulled = try pullAll(wait: 0)
+            try replica.recordSyncSuccess(at: now)
+            return report
+        } catch let error as SyncError {
+            try? replica.recordSyncError(error.description)
+            throw error
+        }
+    }
+
+    /// Pushes the outbox in batches until nothing is pending.
+    public func pushAll() throws -> SyncReport {
+        var report = SyncReport()
+        var skewRetries = 0
+        while true {
+            let changes = try replica.pendingChanges(limit: configuration.pushBatch)
+            guard let first = changes.first else { return report }
+            let request = PushRequest(site: replica.siteID.description, changes: changes.map { WireChange($0) })
+            switch try transport.push(request) {
+            case .success(let response):
+                try settle(changes, response)
+                report.pushed += response.acks.count
+                report.rejected += response.acks.filter { $0.status == .rejected }.count
+                skewRetries = 0
+            case .failure(let refusal) where refusal.error.code == "clock_skew" && skewRetries < 3:
+                skewRetries += 1
+                logger.warning("server refused our clock; re-stamping", metadata: ["sync.offset": "\(refusal.error.offsetMillis ?? 0)"])
+                try replica.adoptClockOffset(serverTime: refusal.error.serverTime ?? clock.nowMillis(), localTime: clock.nowMillis())
+            case .failure(let refusal) where refusal.error.code == "sequence_gap":
+                guard let expected = refusal.error.expectedSeq, expected > first.seq else {
+                    throw SyncError.fatal("server expects seq \(refusal.error.expectedSeq ?? -1) but this replica is at \(first.seq): the server lost changes it had acknowledged, or this replica was copied")
+                }
+                // An earlier push was applied but its reply was lost: settle those changes
+                // as duplicates and read their rows back.
+                let applied = changes.filter { $0.seq < expected }
+                try settle(applied, PushResponse(acks: applied.map { Ack(seq: $0.seq, status: .duplicate) }, appliedThrough: expected - 1, serverTime: clock.nowMillis()))
+            case .failure(let refusal):
+                throw SyncError.fatal("server refused the push: \(refusal.error.code): \(refusal.error.message)")
+            }
+        }
+    }
+
+    private func settle(_ pushed: [RowChange], _ response: PushResponse) throws {
+        let keys = try replica.recordPush(pushed, response: response, now: now)
+        for start in stride(from: 0, to: keys.count, by: configuration.pushBatch) {
+            let rows = try transport.rows(RowsRequest(keys: Array(keys[start..<min(start + configuration.pushBatch, keys.count)])))
+            try replica.applyServerRows(rows)
+        }
+    }
+
+    /// Pulls pages until the server has nothing newer; the first request may wait up to
+    /// `wait` seconds for something to arrive (long poll).
+    @discardableResult
+    public func pullAll(wait: Int) throws -> Int {
+        var pulled = 0
+        var firstWait = wait
+        while true {
+            guard let cursor = try replica.syncSettings()?.pullCursor else { return pulled }
+            let page = try transport.pull(after: cursor, limit: configuration.pullPage, wait: firstWait)
+            firstWait = 0
+            try replica.applyPulled(page.changes.map(\.rowChange), next: page.next, now: now)
+            pulled += page.changes.count
+            if !page.more { return pulled }
+        }
+    }
+
+    private var now: Timestamp { Timestamp(unixMillis: clock.nowMillis()) }
+}

@@ -1,0 +1,78 @@
+import CRMModel
+import Foundation
+import GRDB
+import SyncCore
+
+extension SQLiteSyncStorage {
+    public func device(tokenHash: String) async throws -> Device? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT d.id, d.name, d.user_id, r.value AS role
+                FROM device d LEFT JOIN field_state r ON r.entity = 'staff_user' AND r.row_id = d.user_id AND r.field = 'role'
+                WHERE d.token_hash = ? AND d.revoked_at IS NULL
+                """, arguments: [tokenHash]) else { return nil }
+            return Device(id: row[0], name: row[1], userID: row[2], role: row["role"] ?? "general")
+        }
+    }
+
+    public func addBranch(name: String, now: Int64) async throws -> String {
+        let id = UUIDv7Generator().next().uuidString.lowercased()
+        try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .branch, rowID: id, operation: .set, fields: [FieldAssignment("name", .text(name))]), now: now)
+        return id
+    }
+
+    public func addUser(name: String, role: String, team: String, branch: String, now: Int64) async throws -> String {
+        let exists = try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM row_state WHERE entity = 'branch' AND row_id = ? AND deleted = 0)", arguments: [branch]) ?? false
+        }
+        guard exists else { throw StorageError("--branch: branch \(branch) not found") }
+        let id = UUIDv7Generator().next().uuidString.lowercased()
+        try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .staffUser, rowID: id, operation: .set, fields: [
+            FieldAssignment("name", .text(name)), FieldAssignment("role", .text(role)), FieldAssignment("team", .text(team)),
+            FieldAssignment("branch_id", .text(branch)),
+        ]), now: now)
+        return id
+    }
+
+    public func addDevice(user: String, name: String, tokenHash: String) async throws -> String {
+        let id = UUIDv7Generator().next().uuidString.lowercased()
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM row_state WHERE entity = 'staff_user' AND row_id = ? AND deleted = 0)", arguments: [user]) == true else {
+                throw StorageError("--user: staff user \(user) not found")
+            }
+            try db.execute(sql: "INSERT INTO device (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, user, name, tokenHash, Int64(Date().timeIntervalSince1970 * 1000)])
+        }
+        return id
+    }
+
+    public func revoke(tokenHash: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                           arguments: [Int64(Date().timeIntervalSince1970 * 1000), tokenHash])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Applies a change made by the server itself (admin commands) through the same planner
+    /// as pushes, under the server's own site id and sequence, so replicas pull it.
+    private func writeAsServer(_ change: RowChange, now: Int64) async throws {
+        try await pool.write { db in
+            let meta = try Row.fetchOne(db, sql: "SELECT site_id, next_seq FROM server_meta WHERE id = 1")!
+            let site: String = meta[0]
+            let seq: Int64 = meta[1]
+            let stamped = RowChange(seq: seq, hlc: HLCTimestamp(millis: now, counter: 0), entity: change.entity, rowID: change.rowID,
+                                    operation: change.operation, fields: change.fields)
+            let result = try Self.apply([WireChange(stamped)], site: site, db: db, now: now, maxSkewMillis: .max / 2)
+            switch result {
+            case .failure(let error):
+                throw StorageError(error.error.message)
+            case .success(let response):
+                if let ack = response.acks.first, ack.status == .rejected {
+                    throw StorageError(ack.detail ?? ack.reason ?? "refused")
+                }
+            }
+            try db.execute(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import SyncCore
+
+extension SQLiteSyncStorage {
+    public func register(site: String, device: Device) async throws -> Bool {
+        try await pool.write { db in
+            if let owner = try String.fetchOne(db, sql: "SELECT device_id FROM device_site WHERE site_id = ?", arguments: [site]) {
+                return owner == device.id
+            }
+            try db.execute(sql: "INSERT INTO device_site (site_id, device_id) VALUES (?, ?)", arguments: [site, device.id])
+            return true
+        }
+    }
+
+    public func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse> {
+        try await pool.write { db in
+            guard let owner = try String.fetchOne(db, sql: "SELECT device_id FROM device_site WHERE site_id = ?", arguments: [request.site]),
+                  owner == device.id else {
+                return .failure(ErrorResponse(code: "site_not_registered", message: "site \(request.site) is not registered to this device"))
+            }
+            return try Self.apply(request.changes, site: request.site, db: db, now: now, maxSkewMillis: maxSkewMillis)
+        }
+    }
+
+    /// Plans and writes a batch inside the caller's transaction.
+    static func apply(_ changes: [WireChange], site: String, db: Database, now: Int64, maxSkewMillis: Int64) throws -> Result<PushResponse, ErrorResponse> {
+        let applied = try Int64.fetchOne(db, sql: "SELECT applied_seq FROM site_state WHERE site_id = ?", arguments: [site]) ?? 0
+        if let refusal = PushPlanner.checkBatch(changes, appliedThrough: applied, now: now, maxSkewMillis: maxSkewMillis) {
+            return .failure(refusal)
+        }
+        let keys = PushPlanner.keysToLoad(changes.filter { $0.seq > applied })
+        let loaded = try loadRows(keys, db: db)
+        var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, now: now, maxSkewMillis: maxSkewMillis))
+        try writeRows(plan.rows, before: loaded, db: db)
+        for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
+        for entry in plan.log {
+            let wire = WireChange(entry.change, site: site)
+            try insert.execute(arguments: [site, entry.change.seq, String(decoding: try encoder.encode(wire), as: UTF8.self), now])
+            plan.acks[entry.ackIndex].position = db.lastInsertedRowID
+        }
+        try db.execute(sql: """
+            INSERT INTO site_state (site_id, applied_seq) VALUES (?, ?)
+            ON CONFLICT (site_id) DO UPDATE SET applied_seq = excluded.applied_seq
+            """, arguments: [site, plan.appliedThrough])
+        return .success(PushResponse(acks: plan.acks, appliedThrough: plan.appliedThrough, serverTime: now))
+    }
+
+    static func loadRows(_ keys: Set<RowKey>, db: Database) throws -> [RowKey: RowState] {
+        var rows: [RowKey: RowState] = [:]
+        let rowStatement = try db.cachedStatement(sql: "SELECT deleted FROM row_state WHERE entity = ? AND row_id = ?")
+        let fieldStatement = try db.cachedStatement(sql: "SELECT field, value, hlc, site FROM field_state WHERE entity = ? AND row_id = ?")
+        for key in keys {
+            guard let deleted = try Bool.fetchOne(rowStatement, arguments: [key.entity, key.id]) else { continue }
+            var state = RowState(deleted: deleted)
+            for row in try Row.fetchAll(fieldStatement, arguments: [key.entity, key.id]) {
+                state.fields[row[0]] = FieldState(value: StoredValue.field(row[1]), hlc: HLCTimestamp(packed: row[2]), site: row[3])
+            }
+            rows[key] = state
+        }
+        return rows
+    }
+
+    private static func writeRows(_ rows: [RowKey: RowState], before: [RowKey: RowState], db: Database) throws {
+        let rowStatement = try db.cachedStatement(sql: """
+            INSERT INTO row_state (entity, row_id, deleted) VALUES (?, ?, ?)
+            ON CONFLICT (entity, row_id) DO UPDATE SET deleted = excluded.deleted
+            """)
+        let fieldStatement = try db.cachedStatement(sql: """
+            INSERT INTO field_state (entity, row_id, field, value, hlc, site) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (entity, row_id, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc, site = excluded.site
+            """)
+        for (key, state) in rows {
+            let old = before[key]
+            if old?.deleted != state.deleted || old == nil {
+                try rowStatement.execute(arguments: [key.entity, key.id, state.deleted])
+            }
+            for (field, version) in state.fields where old?.fields[field] != version {
+                try fieldStatement.execute(arguments: [key.entity, key.id, field, StoredValue.database(version.value), version.hlc.packed, version.site])
+            }
+        }
+    }
+
+    /// Deletes a client's child rows as the replicas' foreign keys do: cascading children
+    /// become tombstones, set-null children lose the reference. Not logged: every replica
+    /// does the same when it applies the client's deletion.
+    private static func cascadeDelete(client: String, db: Database) throws {
+        for child in ReplicatedSchema.childrenOfClient {
+            guard let parent = child.parent else { continue }
+            switch parent.rule {
+            case .cascade:
+                try db.execute(sql: """
+                    UPDATE row_state SET deleted = 1
+                    WHERE entity = ? AND row_id IN (SELECT row_id FROM field_state WHERE field = ? AND value = ? AND entity = ?)
+                    """, arguments: [child.kind.name, parent.field, client, child.kind.name])
+            case .setNull:
+                try db.execute(sql: "UPDATE field_state SET value = NULL WHERE entity = ? AND field = ? AND value = ?",
+                               arguments: [child.kind.name, parent.field, client])
+            }
+        }
+    }
+
+    public func pull(after position: Int64, limit: Int) async throws -> LogPage {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT position, wire FROM change_log WHERE position > ? ORDER BY position LIMIT ?",
+                                        arguments: [position, limit + 1])
+            let page = rows.prefix(limit)
+            return LogPage(changes: page.map { $0[1] }, last: page.last?[0] ?? position, more: rows.count > limit)
+        }
+    }
+
+    public func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse {
+        try await pool.read { db in
+            let position = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM change_log") ?? 0
+            let loaded = try Self.loadRows(Set(keys.map { RowKey($0.e, $0.r) }), db: db)
+            let rows = keys.map { key -> RowsResponse.Row in
+                guard let state = loaded[RowKey(key.e, key.r)], !state.deleted else {
+                    return RowsResponse.Row(e: key.e, r: key.r, exists: false, f: nil)
+                }
+                return RowsResponse.Row(e: key.e, r: key.r, exists: true, f: state.fields.mapValues(\.value))
+            }
+            return RowsResponse(rows: rows, position: position)
+        }
+    }
+
+    public func lastPosition() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM change_log") ?? 0 }
+    }
+}

@@ -1,0 +1,29 @@
+/// How the sync server behaves. Every default suits one office server.
+public struct ServerConfiguration: Sendable {
+    /// The address to bind. Default `127.0.0.1`.
+    public var host: String
+    /// The port; `0` binds a free one. Default `8080`.
+    public var port: Int
+    /// How far ahead of the server's clock a change may be stamped. Default 60 s.
+    public var maxSkewMillis: Int64
+    /// The largest request body accepted. Default 8 MiB.
+    public var maxBodyBytes: Int
+    /// The most changes one push may carry. Default 5,000.
+    public var maxPushChanges: Int
+    /// The most changes one pull page returns. Default 5,000.
+    public var maxPullChanges: Int
+    /// The longest a long-poll pull waits. Default 30 s.
+    public var maxWaitSeconds: Int
+
+    /// Creates a configuration.
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxSkewMillis: Int64 = 60_000, maxBodyBytes: Int = 8 << 20,
+                maxPushChanges: Int = 5_000, maxPullChanges: Int = 5_000, maxWaitSeconds: Int = 30) {
+        self.host = host
+        self.port = port
+        self.maxSkewMillis = maxSkewMillis
+        self.maxBodyBytes = maxBodyBytes
+        self.maxPushChanges = maxPushChanges
+        self.maxPullChanges = maxPullChanges
+        self.maxWaitSeconds = maxWaitSeconds
+    }
+}

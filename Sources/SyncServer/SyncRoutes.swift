@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SyncCore
+
+/// The protocol's endpoints (protocol/SYNC.md). Each handler authenticates the device,
+/// decodes and checks the body, calls the storage, and answers JSON.
+struct SyncRoutes: Sendable {
+    let storage: any SyncStorage
+    let configuration: ServerConfiguration
+    let notifier: ChangeNotifier
+    let clock: @Sendable () -> Int64
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/v1/health") { _, _ in
+            try JSONReply.response(["status": "ok"])
+        }
+        router.post("/v1/register") { request, context in
+            let device = try await authenticate(request)
+            let body: RegisterRequest = try await decode(request, context)
+            guard isUUID(body.site) else { throw SyncHTTPError(.badRequest, code: "invalid_value", "site: not a UUID") }
+            guard try await storage.register(site: body.site, device: device) else {
+                throw SyncHTTPError(.forbidden, code: "site_not_registered", "site \(body.site) belongs to another device")
+            }
+            return try JSONReply.response(RegisterResponse(user: device.userID, role: device.role, device: device.name, site: body.site, serverTime: clock()))
+        }
+        router.post("/v1/push") { request, context in
+            let device = try await authenticate(request)
+            let body: PushRequest = try await decode(request, context)
+            guard isUUID(body.site) else { throw SyncHTTPError(.badRequest, code: "invalid_value", "site: not a UUID") }
+            guard body.changes.count <= configuration.maxPushChanges else {
+                throw SyncHTTPError(.contentTooLarge, code: "batch_too_large", "\(body.changes.count) changes; the limit is \(configuration.maxPushChanges) per push")
+            }
+            switch try await storage.push(body, device: device, now: clock(), maxSkewMillis: configuration.maxSkewMillis) {
+            case .failure(let refusal):
+                let status: HTTPResponse.Status = refusal.error.code == "site_not_registered" ? .forbidden : .conflict
+                throw SyncHTTPError(status, refusal)
+            case .success(let response):
+                if let last = response.acks.compactMap(\.position).max() { await notifier.publish(last) }
+                return try JSONReply.response(response)
+            }
+        }
+        router.post("/v1/rows") { request, context in
+            _ = try await authenticate(request)
+            let body: RowsRequest = try await decode(request, context)
+            guard body.keys.count <= configuration.maxPushChanges else {
+                throw SyncHTTPError(.contentTooLarge, code: "batch_too_large", "\(body.keys.count) keys; the limit is \(configuration.maxPushChanges)")
+            }
+            if let unknown = body.keys.first(where: { ReplicatedSchema.entity($0.e) == nil }) {
+                throw SyncHTTPError(.badRequest, code: "unknown_entity", "entity '\(unknown.e)' is not a replicated table")
+            }
+            return try JSONReply.response(try await storage.rows(body.keys))
+        }
+        router.get("/v1/pull") { request, _ in
+            _ = try await authenticate(request)
+            let query = request.uri.queryParameters
+            let bucket = query.get("bucket") ?? "org"
+            guard bucket == "org" else { throw SyncHTTPError(.badRequest, code: "unknown_bucket", "bucket '\(bucket)' does not exist") }
+            let after = try integer(query.get("after"), name: "after", default: 0, range: 0...Int64.max)
+            let limit = Int(try integer(query.get("limit"), name: "limit", default: Int64(configuration.maxPullChanges), range: 1...Int64(configuration.maxPullChanges)))
+            let wait = try integer(query.get("wait"), name: "wait", default: 0, range: 0...Int64(configuration.maxWaitSeconds))
+            var page = try await storage.pull(after: after, limit: limit)
+            let deadline = ContinuousClock.now + .seconds(wait)
+            while page.changes.isEmpty && ContinuousClock.now < deadline {
+                // Pushes through this process wake the wait at once; changes written by
+                // another process (admin commands) are seen within a second.
+                await notifier.wait(after: after, timeout: min(.seconds(1), deadline - ContinuousClock.now))
+                page = try await storage.pull(after: after, limit: limit)
+            }
+            return JSONReply.raw(PullPageEncoding.encode(page, bucket: bucket, serverTime: clock()))
+        }
+    }
+
+    private func authenticate(_ request: Request) async throws -> Device {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw SyncHTTPError(.unauthorized, code: "unauthorized", "missing bearer token")
+        }
+        guard let device = try await storage.device(tokenHash: DeviceToken.hash(String(header.dropFirst(7)))) else {
+            throw SyncHTTPError(.unauthorized, code: "unauthorized", "token unknown or revoked")
+        }
+        return device
+    }
+
+    private func decode<T: Decodable>(_ request: Request, _ context: BasicRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw SyncHTTPError(.contentTooLarge, code: "body_too_large", "request body over \(configuration.maxBodyBytes) bytes")
+        }
+        let data = Data(buffer: buffer)
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw SyncHTTPError(.badRequest, code: "invalid_utf8", "request body is not valid UTF-8")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw SyncHTTPError(.badRequest, ErrorResponse(code: DecodingProblem.code(error), message: DecodingProblem.message(error)))
+        }
+    }
+
+    private func integer(_ text: String?, name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
+        guard let text else { return value }
+        guard let number = Int64(text), range.contains(number) else {
+            throw SyncHTTPError(.badRequest, code: "invalid_value", "\(name): must be an integer within \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    private func isUUID(_ text: String) -> Bool { UUID(uuidString: text) != nil }
+}
+
+/// Turns a `DecodingError` into the protocol's code and a message naming the field.
+enum DecodingProblem {
+    static func code(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch: "wrong_type"
+        case .keyNotFound: "missing_field"
+        case .valueNotFound: "wrong_type"
+        case .dataCorrupted(let context): context.codingPath.isEmpty ? "malformed_json" : "wrong_type"
+        @unknown default: "malformed_json"
+        }
+    }
+
+    static func message(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)): expected \(type), found null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "body is not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "body could not be decoded"
+        }
+    }
+}
+
+/// Writes a pull page from the log's stored wire JSON without decoding it.
+enum PullPageEncoding {
+    static func encode(_ page: LogPage, bucket: String, serverTime: Int64) -> Data {
+        var out = Data()
+        out.reserveCapacity(page.changes.reduce(128) { $0 + $1.utf8.count + 1 })
+        out.append(contentsOf: #"{"bucket":""#.utf8)
+        out.append(contentsOf: bucket.utf8)
+        out.append(contentsOf: #"","changes":["#.utf8)
+        for (index, change) in page.changes.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: change.utf8)
+        }
+        out.append(contentsOf: #"],"more":"#.utf8)
+        out.append(contentsOf: (page.more ? "true" : "false").utf8)
+        out.append(contentsOf: #","next":"#.utf8)
+        out.append(contentsOf: String(page.last).utf8)
+        out.append(contentsOf: #","serverTime":"#.utf8)
+        out.append(contentsOf: String(serverTime).utf8)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+}

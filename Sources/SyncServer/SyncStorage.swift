@@ -1,0 +1,67 @@
+import SyncCore
+
+/// A device that authenticated with its token.
+public struct Device: Sendable, Equatable {
+    /// The device's id.
+    public let id: String
+    /// The device's name, as given at `issue-token`.
+    public let name: String
+    /// The staff member it belongs to.
+    public let userID: String
+    /// That staff member's role.
+    public let role: String
+
+    /// Creates a device.
+    public init(id: String, name: String, userID: String, role: String) {
+        self.id = id
+        self.name = name
+        self.userID = userID
+        self.role = role
+    }
+}
+
+/// A page of the global change log.
+public struct LogPage: Sendable {
+    /// Each change's wire JSON (without its position), in order.
+    public var changes: [String]
+    /// The position of the last change in the page, or the cursor asked for.
+    public var last: Int64
+    /// Whether more changes follow.
+    public var more: Bool
+}
+
+/// Where the server keeps the organisation's data: the SQLite store now, PostgreSQL later.
+/// Everything dialect-specific stays behind this protocol; the merge rules live in
+/// ``PushPlanner`` (SyncCore), which every implementation calls inside its transaction.
+public protocol SyncStorage: Sendable {
+    /// The device a token hash belongs to, or `nil` when unknown or revoked.
+    func device(tokenHash: String) async throws -> Device?
+    /// Registers `site` as a replica of `device`. Returns `false` when the site already
+    /// belongs to another device.
+    func register(site: String, device: Device) async throws -> Bool
+    /// Applies a push in one transaction; the error reply when the batch is refused whole.
+    func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse>
+    /// The changes after `position`, at most `limit`.
+    func pull(after position: Int64, limit: Int) async throws -> LogPage
+    /// The position of the newest change.
+    func lastPosition() async throws -> Int64
+    /// The current version of `keys`, read in one snapshot with the log position.
+    func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse
+
+    /// Adds a branch; returns its id.
+    func addBranch(name: String, now: Int64) async throws -> String
+    /// Adds a staff member; returns their id.
+    func addUser(name: String, role: String, team: String, branch: String, now: Int64) async throws -> String
+    /// Stores a device token (hashed) for `user`; returns the device's id.
+    func addDevice(user: String, name: String, tokenHash: String) async throws -> String
+    /// Revokes the device holding the token; `false` when no such token.
+    func revoke(tokenHash: String) async throws -> Bool
+}
+
+/// A storage operation was refused for a reason the caller can show.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    /// One line naming the problem.
+    public let description: String
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}
