@@ -60,16 +60,21 @@ struct SyncCommand: ParsableCommand {
 
     @OptionGroup var options: ReplicaOptions
     @Flag(help: "Run continuously.") var watch = false
+    @Option(help: "Changes per push (smaller for slow links).") var pushBatch = 1_000
+    @Option(help: "Changes per pull page (smaller for slow links).") var pullPage = 5_000
 
     func run() throws {
         try reportingFailures {
+            guard (1...5_000).contains(pushBatch) else { throw CLIFailure("--push-batch: must be within 1...5000") }
+            guard (1...5_000).contains(pullPage) else { throw CLIFailure("--pull-page: must be within 1...5000") }
             let replica = try options.open()
+            let configuration = SyncConfiguration(pushBatch: pushBatch, pullPage: pullPage)
             if watch {
                 var logger = Logger(label: "crm.sync")
                 logger.logLevel = .warning
-                try SyncDaemon(replica: replica, logger: logger).run()
+                try SyncDaemon(replica: replica, configuration: configuration, logger: logger).run()
             }
-            let report = try SyncClient(replica: replica).sync()
+            let report = try SyncClient(replica: replica, configuration: configuration).sync()
             options.output(report) {
                 "pushed \(report.pushed) change(s)\(report.rejected > 0 ? " (\(report.rejected) refused: see crm rejected)" : ""), pulled \(report.pulled)"
             }

@@ -111,12 +111,12 @@ public enum PushPlanner {
                 acks.append(Ack(seq: wire.seq, status: .rejected, reason: reason, detail: detail))
             }
 
-            if let problem = ChangeValidation.check(change, rowExists: exists) {
-                reject(problem.code, problem.message)
-                continue
-            }
             if existing?.deleted == true {
                 reject("row_deleted", "\(key) was deleted")
+                continue
+            }
+            if let problem = ChangeValidation.check(change, rowExists: exists) {
+                reject(problem.code, problem.message)
                 continue
             }
             if change.operation == .delete {
