@@ -21,3 +21,21 @@ public struct CRMCommand: ParsableCommand {
 
     public init() {}
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Restores the default handling of SIGTERM and SIGINT: a parent (a test runner, a service
+/// manager) may have blocked or ignored them, and children inherit that, which would leave
+/// `crm sync --watch` deaf to being stopped. Stopping at any instant is safe: every write is
+/// one SQLite transaction, and unacknowledged changes are pushed again.
+public func restoreStopSignals() {
+    signal(SIGTERM, SIG_DFL)
+    signal(SIGINT, SIG_DFL)
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+}

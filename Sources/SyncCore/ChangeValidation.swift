@@ -12,20 +12,38 @@ public enum ChangeValidation {
         public var description: String { message }
     }
 
-    /// Checks `change`. `rowExists` says whether the row already exists where it will be
-    /// applied: a new row must set every field without a default.
-    public static func check(_ change: RowChange, rowExists: Bool) -> Problem? {
+    /// Checks the shape of a change: a known entity, a UUID row id, known fields with values
+    /// of the field's type. A change that fails this was not made by a conforming client;
+    /// the server refuses the whole request.
+    public static func checkShape(_ change: RowChange) -> Problem? {
         guard let entity = ReplicatedSchema.entity(change.entity.name) else {
             return Problem(code: "unknown_entity", message: "entity '\(change.entity.name)' is not a replicated table")
         }
         guard isID(change.rowID) else {
             return Problem(code: "invalid_id", message: "\(entity.kind.name) row id is not a UUID")
         }
-        if change.operation == .delete { return nil }
         for assignment in change.fields {
             guard let field = entity.field(assignment.field) else {
                 return Problem(code: "unknown_field", message: "\(entity.kind.name).\(assignment.field) is not a replicated field")
             }
+            switch (assignment.value, field.kind) {
+            case (.integer, .text): return Problem(code: "wrong_type", message: "\(entity.kind.name).\(field.name) must be text, not a number")
+            case (.text, .integer): return Problem(code: "wrong_type", message: "\(entity.kind.name).\(field.name) must be a number, not text")
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// Checks `change`'s values against their fields' rules. `rowExists` says whether the row
+    /// already exists where it will be applied: a new row must set every field without a
+    /// default.
+    public static func check(_ change: RowChange, rowExists: Bool) -> Problem? {
+        if let problem = checkShape(change) { return problem }
+        guard let entity = ReplicatedSchema.entity(change.entity.name) else { return nil }
+        if change.operation == .delete { return nil }
+        for assignment in change.fields {
+            guard let field = entity.field(assignment.field) else { continue }
             if let problem = check(assignment.value, against: field, entity: entity.kind.name) { return problem }
         }
         if !rowExists {

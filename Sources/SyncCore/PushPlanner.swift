@@ -66,6 +66,17 @@ public enum PushPlanner {
         return keys
     }
 
+    /// Checks the shape of every change (known entities and fields, values of the right
+    /// type): a batch with a malformed change is refused whole, before anything is stored.
+    public static func checkShapes(_ changes: [WireChange]) -> ErrorResponse? {
+        for (index, change) in changes.enumerated() {
+            if let problem = ChangeValidation.checkShape(change.rowChange) {
+                return ErrorResponse(code: problem.code, message: "changes[\(index)] (seq \(change.seq)): \(problem.message)")
+            }
+        }
+        return nil
+    }
+
     /// Checks the batch as a whole: consecutive sequence numbers that continue the site's,
     /// and clocks no further ahead than allowed.
     public static func checkBatch(_ changes: [WireChange], appliedThrough: Int64, now: Int64, maxSkewMillis: Int64) -> ErrorResponse? {

@@ -32,6 +32,7 @@ struct SyncRoutes: Sendable {
             guard body.changes.count <= configuration.maxPushChanges else {
                 throw SyncHTTPError(.contentTooLarge, code: "batch_too_large", "\(body.changes.count) changes; the limit is \(configuration.maxPushChanges) per push")
             }
+            if let malformed = PushPlanner.checkShapes(body.changes) { throw SyncHTTPError(.badRequest, malformed) }
             switch try await storage.push(body, device: device, now: clock(), maxSkewMillis: configuration.maxSkewMillis) {
             case .failure(let refusal):
                 let status: HTTPResponse.Status = refusal.error.code == "site_not_registered" ? .forbidden : .conflict

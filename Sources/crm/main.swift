@@ -1,3 +1,4 @@
 import CRMCommands
 
+restoreStopSignals()
 CRMCommand.main()
