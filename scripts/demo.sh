@@ -1,35 +1,71 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: builds `crm` and walks through a workstation's day on a
-# new replica file (a client with two phones, a memo, a schedule; status in_progress, then
-# completed), then shows the change log waiting for the sync engine.
+# The main job on a fresh machine: builds crm and crm-server, starts a server on its
+# embedded SQLite store, creates an organisation with two workstations, edits on both
+# (offline, then syncing), and shows that both end with the same cards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 crm_require_packages
 swift build --product crm >&2
-crm=$(swift build --show-bin-path)/crm
+swift build --product crm-server >&2
+bin=$(swift build --show-bin-path)
+crm="$bin/crm"
+server="$bin/crm-server"
 work=$(mktemp -d)
-export CRM_REPLICA="$work/office.crm"
-trap 'rm -rf "$work"' EXIT
+trap 'kill $server_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { say "$*"; "$@"; }
-json_id() { sed -E 's/.*"id":"([^"]+)".*/\1/'; }
+say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\1/"; }
 
-run "$crm" init
-say "crm client add --name 'Kim Minji' --phone '+82 10-1234-5678' --phone '+7 912 345 67 89' --json"
-client=$("$crm" client add --name 'Kim Minji' --phone '+82 10-1234-5678' --phone '+7 912 345 67 89' --email minji@example.com --json | json_id)
-echo "$client"
-say "crm memo add $client --text 'First consultation ...' --type meeting"
-"$crm" memo add "$client" --text 'First consultation: prefers weekday mornings.' --type meeting
-say "crm schedule add $client --start 2026-11-23T10:00:00Z --end 2026-11-23T11:00:00Z --room 'Room 2' --json"
-schedule=$("$crm" schedule add "$client" --start 2026-11-23T10:00:00Z --end 2026-11-23T11:00:00Z --room 'Room 2' --json | json_id)
-echo "$schedule"
-run "$crm" client list
-run "$crm" schedule done "$schedule"
-run "$crm" client show "$client"
-say "crm memo add $client --text '<1,001 characters>'"
-"$crm" memo add "$client" --text "$(printf 'x%.0s' $(seq 1 1001))" || echo "(refused, as it should be: exit $?)"
-run "$crm" status
-say "sqlite3 \$CRM_REPLICA 'SELECT seq, entity, op, field, value FROM outbox_change'"
-sqlite3 -header -column "$CRM_REPLICA" "SELECT seq, entity, op, field, substr(value, 1, 40) AS value FROM outbox_change"
+say "An organisation: one branch, two executives, a device token each"
+branch=$("$server" admin add-branch --db "$work/org.sqlite" --name "Gangnam centre" --json | field id)
+kim=$("$server" admin add-user --db "$work/org.sqlite" --name "Kim (front desk)" --role executive --branch "$branch" --json | field id)
+lee=$("$server" admin add-user --db "$work/org.sqlite" --name "Lee (counsellor)" --role executive --branch "$branch" --json | field id)
+token_a=$("$server" admin issue-token --db "$work/org.sqlite" --user "$kim" --device front-desk --json | field token)
+token_b=$("$server" admin issue-token --db "$work/org.sqlite" --user "$lee" --device room-2 --json | field token)
+
+say "crm-server serve --db org.sqlite --port 0"
+"$server" serve --db "$work/org.sqlite" --port 0 > "$work/server.out" &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+cat "$work/server.out"
+url=$(sed -E 's/listening on //' "$work/server.out")
+
+say "Two workstations register and take their first sync"
+"$crm" init --replica "$work/front-desk.crm" --server "$url" --token "$token_a"
+"$crm" init --replica "$work/room-2.crm" --server "$url" --token "$token_b"
+A=(--replica "$work/front-desk.crm")
+B=(--replica "$work/room-2.crm")
+
+say "Front desk adds a client with two phones, a memo and a schedule, then syncs"
+client=$("$crm" client add "${A[@]}" --name "Kim Minji" --phone "+82 10-1234-5678" --phone "+7 912 345 67 89" --tag new --json | field id)
+"$crm" memo add "$client" "${A[@]}" --text "First call: mother asks for weekday mornings." --type call >/dev/null
+schedule=$("$crm" schedule add "$client" "${A[@]}" --start 2026-11-23T10:00:00Z --end 2026-11-23T11:00:00Z --room "Room 2" --json | field id)
+"$crm" sync "${A[@]}"
+
+say "Room 2 syncs and sees the card"
+"$crm" sync "${B[@]}"
+"$crm" client list "${B[@]}"
+
+say "Both edit while offline: front desk the phone, room 2 the name and the schedule"
+"$crm" client edit "$client" "${A[@]}" --phone "+82 10-9999-0000"
+"$crm" client edit "$client" "${B[@]}" --name "Kim Min-ji"
+"$crm" memo add "$client" "${B[@]}" --text "Session 1 went well." --type meeting >/dev/null
+"$crm" schedule done "$schedule" "${B[@]}"
+"$crm" status "${A[@]}"
+
+say "Back online: both sync"
+"$crm" sync "${B[@]}"
+"$crm" sync "${A[@]}"
+"$crm" sync "${B[@]}"
+
+say "Front desk's card"
+"$crm" client show "$client" "${A[@]}"
+say "Room 2's card"
+"$crm" client show "$client" "${B[@]}"
+
+say "sqldiff --primarykey on the data tables (no output: identical)"
+for table in branch staff_user client client_tag memo schedule journal task; do
+    sqldiff --primarykey --table "$table" "$work/front-desk.crm" "$work/room-2.crm"
+done
+echo "identical"

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: installs missing system packages, builds, runs `swift test`.
+# Runs every test: installs missing system packages, validates protocol/openapi.yaml,
+# builds, runs `swift test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 crm_require_packages
+# The protocol's OpenAPI document must stay valid.
+python3 -m pip install -q openapi-spec-validator >/dev/null 2>&1 || true
+python3 -m openapi_spec_validator protocol/openapi.yaml
 swift build --build-tests
 swift test
