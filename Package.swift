@@ -82,10 +82,13 @@ let package = Package(
         .executableTarget(
             name: "CRMBench",
             dependencies: [
-                "CRMModel", "LocalReplica", "SyncCore",
+                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine", "SyncServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

@@ -35,6 +35,15 @@ public enum ChangeBatchCodec {
     }
 }
 
+extension ChangeBatchCodec {
+    /// Decodes one element of a batch (a JSON object), with its sequence number and HLC.
+    public static func decodeOne(_ json: String, seq: Int64, hlc: HLCTimestamp) throws -> RowChange {
+        let change = try JSONDecoder().decode(OutboxEntry.self, from: Data(json.utf8))
+        return RowChange(seq: seq, hlc: hlc, entity: EntityKind(change.e), rowID: change.r,
+                         operation: change.d == 1 ? .delete : .set, fields: change.f?.assignments ?? [])
+    }
+}
+
 /// The Codable mirror of one encoded change.
 private struct OutboxEntry: Decodable {
     let e: String

@@ -133,5 +133,18 @@ public final class SyncClient {
         }
     }
 
+    /// Downloads the whole log from the replica's cursor without applying it (benchmarks
+    /// time the apply separately).
+    public func fetchPages() throws -> [[RowChange]] {
+        var pages: [[RowChange]] = []
+        var cursor = try replica.syncSettings()?.pullCursor ?? 0
+        while true {
+            let page = try transport.pull(after: cursor, limit: configuration.pullPage, wait: 0)
+            pages.append(page.changes.map(\.rowChange))
+            cursor = page.next
+            if !page.more { return pages }
+        }
+    }
+
     private var now: Timestamp { Timestamp(unixMillis: clock.nowMillis()) }
 }

@@ -22,7 +22,7 @@ public final class SyncDaemon: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Creates a daemon.
-    public init(replica: Replica, configuration: SyncConfiguration = .init(), pollMillis: Int = 200, longPollSeconds: Int = 25,
+    public init(replica: Replica, configuration: SyncConfiguration = .init(), pollMillis: Int = 50, longPollSeconds: Int = 25,
                 backoff: Backoff = .init(), logger: Logger) {
         self.replica = replica
         self.configuration = configuration

@@ -1,0 +1,66 @@
+import CRMModel
+import Foundation
+import Hummingbird
+import LocalReplica
+import Logging
+import ServiceLifecycle
+import SyncCore
+import SyncEngine
+import SyncServer
+
+/// A sync server running in the benchmark's process on a free loopback port (the
+/// clients still talk to it over real HTTP through libcurl), and replicas registered with it.
+final class BenchServer: Sendable {
+    let storage: SQLiteSyncStorage
+    let url: String
+    let directory: String
+    private let task: Task<Void, any Error>
+
+    init(directory: String) async throws {
+        self.directory = directory
+        storage = try SQLiteSyncStorage(path: directory + "/org.sqlite")
+        var logger = Logger(label: "bench.server")
+        logger.logLevel = .error
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = buildSyncServer(storage: storage, configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) })
+        task = Task { try await app.runService() }
+        var port = 0
+        for await bound in stream { port = bound; break }
+        url = "http://127.0.0.1:\(port)"
+    }
+
+    /// A new replica of a new executive, registered (no first sync).
+    func replica(_ name: String) async throws -> Replica {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let branch = try await storage.addBranch(name: "Branch of \(name)", now: now)
+        let user = try await storage.addUser(name: name, role: "executive", team: "other", branch: branch, now: now)
+        let token = DeviceToken.generate()
+        _ = try await storage.addDevice(user: user, name: name, tokenHash: DeviceToken.hash(token))
+        let replica = try Replica.create(at: "\(directory)/\(name).crm")
+        let url = self.url
+        try await onThread { _ = try SyncClient.register(replica: replica, serverURL: url, token: token, caFile: nil) }
+        return replica
+    }
+
+    func stop() { task.cancel() }
+}
+
+/// Runs blocking work (libcurl, GRDB's synchronous API) on a thread of its own, off the
+/// cooperative pool that the in-process server needs.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Seconds in a `Duration`.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// The peak resident set size of this process so far, in MiB.
+func peakRSSMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
