@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import LocalReplica
+import SyncCore
 import SyncEngine
 
 /// `crm init`: creates a replica file, standalone or registered with a server.
@@ -45,6 +46,25 @@ struct InitCommand: ParsableCommand {
     }
 }
 
+extension SyncCommand {
+    /// One sync pass, retried on transient failures (network, 5xx) with backoff; each
+    /// attempt resumes where the last stopped, since every push and page is settled in its
+    /// own transaction.
+    static func syncRetrying(_ client: SyncClient, attempts: Int = 4) throws -> SyncReport {
+        var random = SystemRandomNumberGenerator()
+        for attempt in 1... {
+            do {
+                return try client.sync()
+            } catch let error as SyncError where error.recovery == .retry && attempt < attempts {
+                let delay = Backoff().delayMillis(attempt: attempt, using: &random)
+                FileHandle.standardError.write(Data("crm: \(error.description); retrying in \(delay) ms\n".utf8))
+                Thread.sleep(forTimeInterval: Double(delay) / 1000)
+            }
+        }
+        fatalError("unreachable")
+    }
+}
+
 /// `crm sync`: one pass, or the daemon.
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,7 +94,7 @@ struct SyncCommand: ParsableCommand {
                 logger.logLevel = .warning
                 try SyncDaemon(replica: replica, configuration: configuration, logger: logger).run()
             }
-            let report = try SyncClient(replica: replica, configuration: configuration).sync()
+            let report = try Self.syncRetrying(SyncClient(replica: replica, configuration: configuration))
             options.output(report) {
                 "pushed \(report.pushed) change(s)\(report.rejected > 0 ? " (\(report.rejected) refused: see crm rejected)" : ""), pulled \(report.pulled)"
             }

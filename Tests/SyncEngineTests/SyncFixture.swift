@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import LocalReplica
 import SyncEngine
+import SyncCore
 import Testing
 
 /// A real server process and replicas registered with it, in one temporary directory.
@@ -39,6 +40,17 @@ final class SyncFixture {
             var counts: [Int64: Int] = [:]
             for seq in try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE site = ?", arguments: [site]) { counts[seq, default: 0] += 1 }
             return counts
+        }
+    }
+
+    /// The packed HLCs of `site`'s changes in the server's log, in order.
+    func serverLog(site: String) throws -> [Int64] {
+        let queue = try DatabaseQueue(path: server.db)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT wire FROM change_log WHERE site = ? ORDER BY position", arguments: [site]).map {
+                try JSONDecoder().decode(WireChange.self, from: Data($0.utf8)).hlc
+            }
         }
     }
 
