@@ -16,7 +16,10 @@ final class BenchServer: Sendable {
     let directory: String
     private let task: Task<Void, any Error>
 
-    init(directory: String) async throws {
+    /// Starts a server with its store in a new temporary directory, removed by ``stop()``.
+    init(label: String) async throws {
+        let directory = NSTemporaryDirectory() + "crm-bench-\(label)-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.directory = directory
         storage = try SQLiteSyncStorage(path: directory + "/org.sqlite")
         var logger = Logger(label: "bench.server")
@@ -42,7 +45,11 @@ final class BenchServer: Sendable {
         return replica
     }
 
-    func stop() { task.cancel() }
+    /// Stops the server and removes its directory.
+    func stop() {
+        task.cancel()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }
 
 /// Runs blocking work (libcurl, GRDB's synchronous API) on a thread of its own, off the

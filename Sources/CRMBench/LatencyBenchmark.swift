@@ -15,10 +15,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
     @Option(help: "Edits to time.") var edits = 200
 
     func run() async throws {
-        let directory = NSTemporaryDirectory() + "crm-bench-latency-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = try await BenchServer(directory: directory)
+        let server = try await BenchServer(label: "latency")
         defer { server.stop() }
         let a = try await server.replica("a")
         let b = try await server.replica("b")

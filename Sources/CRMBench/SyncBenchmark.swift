@@ -19,11 +19,9 @@ struct SyncBenchmark: AsyncParsableCommand {
     @Option(help: "Changes per pull page (and baseline transaction).") var pullPage = 5_000
 
     func run() async throws {
-        let directory = NSTemporaryDirectory() + "crm-bench-sync-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = try await BenchServer(directory: directory)
+        let server = try await BenchServer(label: "sync")
         defer { server.stop() }
+        let directory = server.directory
         let a = try await server.replica("a")
         let b = try await server.replica("b")
         let (count, pushBatch, pullPage) = (count, pushBatch, pullPage)

@@ -84,8 +84,7 @@ public final class SyncClient {
         while true {
             let changes = try replica.pendingChanges(limit: configuration.pushBatch)
             guard let first = changes.first else { return report }
-            let request = PushRequest(site: replica.siteID.description, changes: changes.map { WireChange($0) })
-            switch try transport.push(request) {
+            switch try transport.push(site: replica.siteID, changes: changes) {
             case .success(let response):
                 try settle(changes, response)
                 report.pushed += response.acks.count

@@ -26,8 +26,9 @@ final class SyncTransport {
 
     /// A push; a refusal of the whole batch (409: sequence gap, clock skew) comes back as
     /// `.failure` for the caller to act on.
-    func push(_ request: PushRequest) throws -> Result<PushResponse, ErrorResponse> {
-        let result = try send("POST", "/v1/push", body: try encoder.encode(request), timeout: 120)
+    func push(site: SiteID, changes: [RowChange]) throws -> Result<PushResponse, ErrorResponse> {
+        let body = Data(WireEncoding.pushRequest(site: site.description, changes: changes))
+        let result = try send("POST", "/v1/push", body: body, timeout: 120)
         if result.status == 409, let refusal = try? JSONDecoder().decode(ErrorResponse.self, from: result.body) {
             return .failure(refusal)
         }

@@ -34,12 +34,9 @@ extension SQLiteSyncStorage {
         var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, now: now, maxSkewMillis: maxSkewMillis))
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
         for entry in plan.log {
-            let wire = WireChange(entry.change, site: site)
-            try insert.execute(arguments: [site, entry.change.seq, String(decoding: try encoder.encode(wire), as: UTF8.self), now])
+            try insert.execute(arguments: [site, entry.change.seq, WireEncoding.change(entry.change, site: site), now])
             plan.acks[entry.ackIndex].position = db.lastInsertedRowID
         }
         try db.execute(sql: """

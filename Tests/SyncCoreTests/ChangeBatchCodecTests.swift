@@ -32,3 +32,25 @@ struct ChangeBatchCodecTests {
         #expect(JSONText.array([]) == "[]")
     }
 }
+
+@Suite("Hand-written wire JSON")
+struct WireEncodingTests {
+    let changes = [
+        RowChange(seq: 7, hlc: HLCTimestamp(millis: 1_795_000_000_000, counter: 2), entity: .memo, rowID: "m\"1", operation: .set,
+                  fields: [FieldAssignment("text", .text("상담 \"quoted\"\n\u{01}")), FieldAssignment("type", .null), FieldAssignment("n", .integer(-3))]),
+        RowChange(seq: 8, hlc: HLCTimestamp(millis: 1, counter: 0), entity: .client, rowID: "c1", operation: .delete, fields: []),
+    ]
+
+    @Test func changeDecodesAsTheWireChangeItStandsFor() throws {
+        for change in changes {
+            let decoded = try JSONDecoder().decode(WireChange.self, from: Data(WireEncoding.change(change, site: "site-a").utf8))
+            #expect(decoded == WireChange(change, site: "site-a"))
+        }
+    }
+
+    @Test func pushRequestDecodesAsThePushRequestItStandsFor() throws {
+        let decoded = try JSONDecoder().decode(PushRequest.self, from: Data(WireEncoding.pushRequest(site: "s", changes: changes)))
+        #expect(decoded.site == "s")
+        #expect(decoded.changes == changes.map { WireChange($0) })
+    }
+}
