@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import SyncCore
 
 /// The protocol's endpoints (protocol/SYNC.md). Each handler authenticates the device,
@@ -63,7 +64,9 @@ struct SyncRoutes: Sendable {
             let wait = try integer(query.get("wait"), name: "wait", default: 0, range: 0...Int64(configuration.maxWaitSeconds))
             var page = try await storage.pull(after: after, limit: limit)
             let deadline = ContinuousClock.now + .seconds(wait)
-            while page.changes.isEmpty && ContinuousClock.now < deadline {
+            // A held poll ends within a second of a graceful shutdown, so SIGTERM does not
+            // wait out every open long poll.
+            while page.changes.isEmpty && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
                 // Pushes through this process wake the wait at once; changes written by
                 // another process (admin commands) are seen within a second.
                 await notifier.wait(after: after, timeout: min(.seconds(1), deadline - ContinuousClock.now))

@@ -92,9 +92,46 @@ struct BadRequestTests {
         #expect(try CommandRunner.run("crm", ["client", "list", "--replica", replica]).status == 0)
     }
 
-    @Test func serverStopsGracefullyOnSigterm() throws {
+    @Test func watchingDaemonStopsWithTheCauseWhenItsTokenIsRevoked() throws {
         let directory = try TemporaryDirectory("crm-bad")
         let server = try ServerProcess(in: directory)
+        let user = try server.addUser("kim")
+        let replica = directory.file("kim.crm")
+        #expect(try CommandRunner.run("crm", ["init", "--replica", replica, "--server", server.url, "--token", user.token]).status == 0)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: CommandRunner.productsDirectory + "/crm")
+        daemon.arguments = ["sync", "--watch", "--replica", replica]
+        let errors = Pipe()
+        daemon.standardError = errors
+        daemon.standardOutput = FileHandle.nullDevice
+        try daemon.run()
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try CommandRunner.run("crm-server", ["admin", "revoke-token", "--db", server.db, "--token", user.token]).status == 0)
+        // A local write makes the daemon talk to the server at once.
+        #expect(try CommandRunner.run("crm", ["client", "add", "--name", "Kim", "--replica", replica]).status == 0)
+        let deadline = Date().addingTimeInterval(10)
+        while daemon.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!daemon.isRunning)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus != 0)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("refused this device's token"), "stderr: \(message)")
+    }
+
+    @Test func serverStopsGracefullyOnSigtermEvenWithALongPollOpen() throws {
+        let directory = try TemporaryDirectory("crm-bad")
+        let server = try ServerProcess(in: directory)
+        let user = try server.addUser("kim")
+        let url = server.url
+        let poll = Thread {
+            _ = try? CurlHTTPClient().send(method: "GET", url: url + "/v1/pull?after=1000&wait=30",
+                                           headers: ["Authorization": "Bearer \(user.token)"], body: nil, timeout: 40)
+        }
+        poll.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let started = Date()
         #expect(server.stop() == 0)
+        #expect(Date().timeIntervalSince(started) < 5, "a held long poll delayed shutdown")
     }
 }
