@@ -72,6 +72,18 @@ struct QueryTests {
         #expect(journals == ["session log"])
     }
 
+    @Test func deletingAJournalKeepsItsSchedule() throws {
+        let directory = try TemporaryDirectory()
+        let replica = try ReplicaFixtures.make(in: directory)
+        let client = try replica.write { try $0.addClient(NewClient(name: "Kim")) }
+        let schedule = try replica.write { try $0.addSchedule(for: client, start: start, end: end) }
+        let journal = try replica.write { try $0.writeJournal(for: schedule, text: "session log") }
+        try replica.write { try $0.deleteJournal(journal) }
+        let card = try replica.client(client)
+        #expect(card.schedules.map(\.id) == [schedule.description])
+        #expect(card.schedules.first?.journal == nil)
+    }
+
     @Test func tagRemovalDeletesEveryRowOfThatTag() throws {
         let directory = try TemporaryDirectory()
         let replica = try ReplicaFixtures.make(in: directory)
