@@ -33,7 +33,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let storage: SQLiteSyncStorage
         do {
-            storage = try SQLiteSyncStorage(path: db, logger: logger)
+            storage = try SQLiteSyncStorage(path: db)
         } catch {
             throw ValidationError("--db: cannot open the store at \(db): \(error)")
         }

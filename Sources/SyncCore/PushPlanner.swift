@@ -15,18 +15,12 @@ public enum PushPlanner {
         /// The server's state of every row the batch touches, and of the clients that
         /// new child rows refer to; rows absent from the map do not exist on the server.
         public var rows: [RowKey: RowState]
-        /// The server's clock, Unix milliseconds.
-        public var now: Int64
-        /// How far ahead of `now` a change's clock may be.
-        public var maxSkewMillis: Int64
 
         /// Creates an input.
-        public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState], now: Int64, maxSkewMillis: Int64) {
+        public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState]) {
             self.site = site
             self.appliedThrough = appliedThrough
             self.rows = rows
-            self.now = now
-            self.maxSkewMillis = maxSkewMillis
         }
     }
 

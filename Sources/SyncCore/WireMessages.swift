@@ -3,10 +3,8 @@
 /// with `JSONEncoder`/`JSONDecoder`.
 
 /// One change as it travels: the outbox form plus its sequence number, timestamp and,
-/// for pulls, the site that made it and its place in the server's order.
+/// for pulls, the site that made it.
 public struct WireChange: Codable, Sendable, Equatable {
-    /// Global position (pull only).
-    public var position: Int64?
     /// The site that made the change (pull only; a push names its site once).
     public var site: String?
     /// The site's sequence number.
@@ -26,9 +24,8 @@ public struct WireChange: Codable, Sendable, Equatable {
     public var b: [String: FieldValue]?
 
     /// Creates a wire change.
-    public init(position: Int64? = nil, site: String? = nil, seq: Int64, hlc: Int64, e: String, r: String,
+    public init(site: String? = nil, seq: Int64, hlc: Int64, e: String, r: String,
                 f: [String: FieldValue]? = nil, d: Int? = nil, b: [String: FieldValue]? = nil) {
-        self.position = position
         self.site = site
         self.seq = seq
         self.hlc = hlc
@@ -40,8 +37,8 @@ public struct WireChange: Codable, Sendable, Equatable {
     }
 
     /// The wire form of a row change.
-    public init(_ change: RowChange, position: Int64? = nil, site: String? = nil) {
-        self.init(position: position, site: site, seq: change.seq, hlc: change.hlc.packed, e: change.entity.name, r: change.rowID,
+    public init(_ change: RowChange, site: String? = nil) {
+        self.init(site: site, seq: change.seq, hlc: change.hlc.packed, e: change.entity.name, r: change.rowID,
                   f: change.operation == .set ? Dictionary(change.fields.map { ($0.field, $0.value) }, uniquingKeysWith: { $1 }) : nil,
                   d: change.operation == .delete ? 1 : nil)
     }

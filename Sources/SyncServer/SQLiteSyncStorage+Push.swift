@@ -31,7 +31,7 @@ extension SQLiteSyncStorage {
         }
         let keys = PushPlanner.keysToLoad(changes.filter { $0.seq > applied })
         let loaded = try loadRows(keys, db: db)
-        var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, now: now, maxSkewMillis: maxSkewMillis))
+        var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded))
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
@@ -121,9 +121,5 @@ extension SQLiteSyncStorage {
             }
             return RowsResponse(rows: rows, position: position)
         }
-    }
-
-    public func lastPosition() async throws -> Int64 {
-        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM change_log") ?? 0 }
     }
 }

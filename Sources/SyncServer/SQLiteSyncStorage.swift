@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Logging
 import SyncCore
 
 /// The embedded store: one SQLite file (WAL, synchronous=FULL, so an acknowledged push
@@ -8,17 +7,15 @@ import SyncCore
 /// field; the global log holds every applied change in order.
 public final class SQLiteSyncStorage: SyncStorage {
     let pool: DatabasePool
-    let logger: Logger
 
     /// Opens (creating if needed) the store at `path`.
-    public init(path: String, logger: Logger = Logger(label: "crm.server.store")) throws {
+    public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        self.logger = logger
         try Self.migrator.migrate(pool)
     }
 

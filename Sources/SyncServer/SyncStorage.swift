@@ -43,8 +43,6 @@ public protocol SyncStorage: Sendable {
     func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse>
     /// The changes after `position`, at most `limit`.
     func pull(after position: Int64, limit: Int) async throws -> LogPage
-    /// The position of the newest change.
-    func lastPosition() async throws -> Int64
     /// The current version of `keys`, read in one snapshot with the log position.
     func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse
 

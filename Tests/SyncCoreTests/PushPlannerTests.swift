@@ -12,7 +12,7 @@ struct PushPlannerTests {
     }
 
     func input(site: String = "site-a", applied: Int64 = 0, rows: [RowKey: RowState] = [:]) -> PushPlanner.Input {
-        .init(site: site, appliedThrough: applied, rows: rows, now: now, maxSkewMillis: 60_000)
+        .init(site: site, appliedThrough: applied, rows: rows)
     }
 
     @Test func alreadyAppliedSequencesAreDuplicatesAndChangeNothing() {
