@@ -1,6 +1,7 @@
-/// Hand-written JSON for the protocol's high-volume bodies: a change as the log stores it
-/// and pulls return it, and a push request. The same shape `JSONEncoder` gives
-/// ``WireChange`` and ``PushRequest``, without its per-object cost on the hot path.
+/// Hand-written JSON for a change as the server's log stores it and pulls return it: the
+/// shape `JSONEncoder` gives ``WireChange``, without its per-object cost on the hot path.
+/// (The client's pushes are assembled by SQLite from the outbox text; see
+/// `Replica.pendingWireChanges`.)
 public enum WireEncoding {
     /// `{"e":…,"r":…,"seq":…,"hlc":…,"site":…,"f":{…}}` (or `"d":1` for a deletion).
     public static func change(_ change: RowChange, site: String?) -> String {
@@ -8,21 +9,6 @@ public enum WireEncoding {
         out.reserveCapacity(160 + change.fields.count * 40)
         append(change, site: site, to: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// `{"site":…,"changes":[…]}`.
-    public static func pushRequest(site: String, changes: [RowChange]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + changes.count * 200)
-        out.append(contentsOf: #"{"site":"#.utf8)
-        JSONText.appendQuoted(site, to: &out)
-        out.append(contentsOf: #","changes":["#.utf8)
-        for (index, change) in changes.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            append(change, site: nil, to: &out)
-        }
-        out.append(contentsOf: "]}".utf8)
-        return out
     }
 
     private static func append(_ change: RowChange, site: String?, to out: inout [UInt8]) {

@@ -82,11 +82,11 @@ public final class SyncClient {
         var report = SyncReport()
         var skewRetries = 0
         while true {
-            let changes = try replica.pendingChanges(limit: configuration.pushBatch)
-            guard let first = changes.first else { return report }
-            switch try transport.push(site: replica.siteID, changes: changes) {
+            let pending = try replica.pendingWireChanges(limit: configuration.pushBatch)
+            guard let first = pending.first else { return report }
+            switch try transport.push(site: replica.siteID, wireChanges: pending.map(\.json)) {
             case .success(let response):
-                try settle(changes, response)
+                try settle(pending, response)
                 report.pushed += response.acks.count
                 report.rejected += response.acks.filter { $0.status == .rejected }.count
                 skewRetries = 0
@@ -100,7 +100,7 @@ public final class SyncClient {
                 }
                 // An earlier push was applied but its reply was lost: settle those changes
                 // as duplicates and read their rows back.
-                let applied = changes.filter { $0.seq < expected }
+                let applied = pending.filter { $0.seq < expected }
                 try settle(applied, PushResponse(acks: applied.map { Ack(seq: $0.seq, status: .duplicate) }, appliedThrough: expected - 1, serverTime: clock.nowMillis()))
             case .failure(let refusal):
                 throw SyncError.fatal("server refused the push: \(refusal.error.code): \(refusal.error.message)")
@@ -108,8 +108,14 @@ public final class SyncClient {
         }
     }
 
-    private func settle(_ pushed: [RowChange], _ response: PushResponse) throws {
-        let keys = try replica.recordPush(pushed, response: response, now: now)
+    /// Records the acks; only the changes whose ack needs attention are decoded.
+    private func settle(_ pushed: [(seq: Int64, json: String)], _ response: PushResponse) throws {
+        let attention = Set(response.acks.filter(\.needsRowRead).map(\.seq))
+        let decoder = JSONDecoder()
+        let changes = try pushed.filter { attention.contains($0.seq) }.map {
+            try decoder.decode(WireChange.self, from: Data($0.json.utf8)).rowChange
+        }
+        let keys = try replica.recordPush(changes, response: response, now: now)
         for start in stride(from: 0, to: keys.count, by: configuration.pushBatch) {
             let rows = try transport.rows(RowsRequest(keys: Array(keys[start..<min(start + configuration.pushBatch, keys.count)])))
             try replica.applyServerRows(rows)

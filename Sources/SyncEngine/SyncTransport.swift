@@ -26,8 +26,20 @@ final class SyncTransport {
 
     /// A push; a refusal of the whole batch (409: sequence gap, clock skew) comes back as
     /// `.failure` for the caller to act on.
-    func push(site: SiteID, changes: [RowChange]) throws -> Result<PushResponse, ErrorResponse> {
-        let body = Data(WireEncoding.pushRequest(site: site.description, changes: changes))
+    /// A push of changes already in wire form (see `Replica.pendingWireChanges`).
+    func push(site: SiteID, wireChanges: [String]) throws -> Result<PushResponse, ErrorResponse> {
+        var body = Data(#"{"site":""#.utf8)
+        body.append(contentsOf: site.description.utf8)
+        body.append(contentsOf: #"","changes":["#.utf8)
+        for (index, change) in wireChanges.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: change.utf8)
+        }
+        body.append(contentsOf: "]}".utf8)
+        return try push(body: body)
+    }
+
+    private func push(body: Data) throws -> Result<PushResponse, ErrorResponse> {
         let result = try send("POST", "/v1/push", body: body, timeout: 120)
         if result.status == 409, let refusal = try? JSONDecoder().decode(ErrorResponse.self, from: result.body) {
             return .failure(refusal)

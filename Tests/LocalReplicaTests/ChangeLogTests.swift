@@ -3,6 +3,7 @@ import CRMTestSupport
 import GRDB
 import LocalReplica
 import SyncCore
+import Foundation
 import Testing
 
 @Suite("Every write logs exactly the fields it changed")
@@ -138,5 +139,24 @@ struct FailedWriteTests {
         let second = try replica.write { try $0.writeJournal(for: schedule, text: "second") }
         #expect(first == second)
         #expect(try replica.client(client).schedules.first?.journal == "second")
+    }
+}
+
+@Suite("The outbox in wire form")
+struct PendingWireTests {
+    @Test func pendingWireChangesDecodeToTheSameChangesAsTheOutbox() throws {
+        let directory = try TemporaryDirectory()
+        let replica = try ReplicaFixtures.make(in: directory)
+        try replica.write { writer in
+            let client = try writer.addClient(NewClient(name: "Kim \"Minji\"\n상담", phones: ["+82 10 1234 5678"], tags: ["vip"]))
+            _ = try writer.addMemo(to: client, text: "memo")
+            try writer.deleteClient(client)
+        }
+        let wire = try replica.pendingWireChanges(limit: 10)
+        let decoded = try wire.map { try JSONDecoder().decode(WireChange.self, from: Data($0.json.utf8)).rowChange }
+        let expected = try replica.pendingChanges().map { WireChange($0).rowChange }
+        #expect(decoded == expected)
+        #expect(wire.map(\.seq) == [1, 2, 3, 4])
+        #expect(try replica.pendingWireChanges(limit: 2).map(\.seq) == [1, 2])
     }
 }

@@ -47,10 +47,4 @@ struct WireEncodingTests {
             #expect(decoded == WireChange(change, site: "site-a"))
         }
     }
-
-    @Test func pushRequestDecodesAsThePushRequestItStandsFor() throws {
-        let decoded = try JSONDecoder().decode(PushRequest.self, from: Data(WireEncoding.pushRequest(site: "s", changes: changes)))
-        #expect(decoded.site == "s")
-        #expect(decoded.changes == changes.map { WireChange($0) })
-    }
 }
