@@ -16,6 +16,14 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `"text"`, escaped as a JSON string literal.
+    public static func quoted(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 2)
+        appendQuoted(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `{"a":"1","b":"2"}` with keys sorted.
     public static func object(_ values: [String: String]) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]

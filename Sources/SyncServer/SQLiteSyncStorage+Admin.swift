@@ -7,8 +7,8 @@ extension SQLiteSyncStorage {
     public func device(tokenHash: String) async throws -> Device? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT d.id, d.name, d.user_id, r.value AS role
-                FROM device d LEFT JOIN field_state r ON r.entity = 'staff_user' AND r.row_id = d.user_id AND r.field = 'role'
+                SELECT d.id, d.name, d.user_id, json_extract(r.fields, '$.role.v') AS role
+                FROM device d LEFT JOIN record r ON r.entity = 'staff_user' AND r.row_id = d.user_id
                 WHERE d.token_hash = ? AND d.revoked_at IS NULL
                 """, arguments: [tokenHash]) else { return nil }
             return Device(id: row[0], name: row[1], userID: row[2], role: row["role"] ?? "general")
@@ -23,7 +23,7 @@ extension SQLiteSyncStorage {
 
     public func addUser(name: String, role: String, team: String, branch: String, now: Int64) async throws -> String {
         let exists = try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM row_state WHERE entity = 'branch' AND row_id = ? AND deleted = 0)", arguments: [branch]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'branch' AND row_id = ? AND deleted = 0)", arguments: [branch]) ?? false
         }
         guard exists else { throw StorageError("--branch: branch \(branch) not found") }
         let id = UUIDv7Generator().next().uuidString.lowercased()
@@ -37,7 +37,7 @@ extension SQLiteSyncStorage {
     public func addDevice(user: String, name: String, tokenHash: String) async throws -> String {
         let id = UUIDv7Generator().next().uuidString.lowercased()
         try await pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM row_state WHERE entity = 'staff_user' AND row_id = ? AND deleted = 0)", arguments: [user]) == true else {
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'staff_user' AND row_id = ? AND deleted = 0)", arguments: [user]) == true else {
                 throw StorageError("--user: staff user \(user) not found")
             }
             try db.execute(sql: "INSERT INTO device (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -48,36 +48,25 @@ extension SQLiteSyncStorage {
 
     static func loadRows(_ keys: Set<RowKey>, db: Database) throws -> [RowKey: RowState] {
         var rows: [RowKey: RowState] = [:]
-        let rowStatement = try db.cachedStatement(sql: "SELECT deleted FROM row_state WHERE entity = ? AND row_id = ?")
-        let fieldStatement = try db.cachedStatement(sql: "SELECT field, value, hlc, site FROM field_state WHERE entity = ? AND row_id = ?")
+        let statement = try db.cachedStatement(sql: "SELECT deleted, fields FROM record WHERE entity = ? AND row_id = ?")
         for key in keys {
-            guard let deleted = try Bool.fetchOne(rowStatement, arguments: [key.entity, key.id]) else { continue }
-            var state = RowState(deleted: deleted)
-            for row in try Row.fetchAll(fieldStatement, arguments: [key.entity, key.id]) {
-                state.fields[row[0]] = FieldState(value: StoredValue.field(row[1]), hlc: HLCTimestamp(packed: row[2]), site: row[3])
-            }
-            rows[key] = state
+            guard let row = try Row.fetchOne(statement, arguments: [key.entity, key.id]) else { continue }
+            rows[key] = RowState(deleted: row[0], fields: try StoredFields.decode(row[1]))
         }
         return rows
     }
 
     private static func writeRows(_ rows: [RowKey: RowState], before: [RowKey: RowState], db: Database) throws {
-        let rowStatement = try db.cachedStatement(sql: """
-            INSERT INTO row_state (entity, row_id, deleted) VALUES (?, ?, ?)
-            ON CONFLICT (entity, row_id) DO UPDATE SET deleted = excluded.deleted
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO record (entity, row_id, deleted, client_id, fields) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (entity, row_id) DO UPDATE SET deleted = excluded.deleted, client_id = excluded.client_id, fields = excluded.fields
             """)
-        let fieldStatement = try db.cachedStatement(sql: """
-            INSERT INTO field_state (entity, row_id, field, value, hlc, site) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (entity, row_id, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc, site = excluded.site
-            """)
-        for (key, state) in rows {
-            let old = before[key]
-            if old?.deleted != state.deleted || old == nil {
-                try rowStatement.execute(arguments: [key.entity, key.id, state.deleted])
-            }
-            for (field, version) in state.fields where old?.fields[field] != version {
-                try fieldStatement.execute(arguments: [key.entity, key.id, field, StoredValue.database(version.value), version.hlc.packed, version.site])
-            }
+        for (key, state) in rows where before[key] != state {
+            let client: String? = ReplicatedSchema.entity(key.entity)?.parent != nil ? {
+                if case .text(let id)? = state.fields["client_id"]?.value { return id }
+                return nil
+            }() : nil
+            try statement.execute(arguments: [key.entity, key.id, state.deleted, client, StoredFields.encode(state.fields)])
         }
     }
 
@@ -89,13 +78,15 @@ extension SQLiteSyncStorage {
             guard let parent = child.parent else { continue }
             switch parent.rule {
             case .cascade:
-                try db.execute(sql: """
-                    UPDATE row_state SET deleted = 1
-                    WHERE entity = ? AND row_id IN (SELECT row_id FROM field_state WHERE field = ? AND value = ? AND entity = ?)
-                    """, arguments: [child.kind.name, parent.field, client, child.kind.name])
+                try db.execute(sql: "UPDATE record SET deleted = 1 WHERE client_id = ? AND entity = ?", arguments: [client, child.kind.name])
             case .setNull:
-                try db.execute(sql: "UPDATE field_state SET value = NULL WHERE entity = ? AND field = ? AND value = ?",
-                               arguments: [child.kind.name, parent.field, client])
+                let rows = try Row.fetchAll(db, sql: "SELECT row_id, fields FROM record WHERE client_id = ? AND entity = ?", arguments: [client, child.kind.name])
+                for row in rows {
+                    var fields = try StoredFields.decode(row[1])
+                    fields[parent.field]?.value = .null
+                    try db.execute(sql: "UPDATE record SET client_id = NULL, fields = ? WHERE entity = ? AND row_id = ?",
+                                   arguments: [StoredFields.encode(fields), child.kind.name, row[0] as String])
+                }
             }
         }
     }

@@ -3,8 +3,8 @@ import GRDB
 import SyncCore
 
 /// The embedded store: one SQLite file (WAL, synchronous=FULL, so an acknowledged push
-/// survives a power cut). Rows are kept field by field with the version that set each
-/// field; the global log holds every applied change in order.
+/// survives a power cut). Each record is one row holding every field with the version that
+/// set it; the global log holds every applied change in order.
 public final class SQLiteSyncStorage: SyncStorage {
     let pool: DatabasePool
 
@@ -44,22 +44,18 @@ public final class SQLiteSyncStorage: SyncStorage {
                     site_id TEXT PRIMARY KEY NOT NULL,
                     applied_seq INTEGER NOT NULL
                 );
-                CREATE TABLE row_state (
+                -- One row per replicated record: every field with the version that set it,
+                -- as JSON {"name": {"v": value, "h": packed HLC, "s": site}, ...}, and the
+                -- client it belongs to, for cascades.
+                CREATE TABLE record (
                     entity TEXT NOT NULL,
                     row_id TEXT NOT NULL,
                     deleted INTEGER NOT NULL DEFAULT 0,
+                    client_id TEXT,
+                    fields TEXT NOT NULL,
                     PRIMARY KEY (entity, row_id)
                 ) WITHOUT ROWID;
-                CREATE TABLE field_state (
-                    entity TEXT NOT NULL,
-                    row_id TEXT NOT NULL,
-                    field TEXT NOT NULL,
-                    value,
-                    hlc INTEGER NOT NULL,
-                    site TEXT NOT NULL,
-                    PRIMARY KEY (entity, row_id, field)
-                ) WITHOUT ROWID;
-                CREATE INDEX field_state_by_value ON field_state (field, value) WHERE field = 'client_id';
+                CREATE INDEX record_by_client ON record (client_id) WHERE client_id IS NOT NULL;
                 CREATE TABLE change_log (
                     position INTEGER PRIMARY KEY AUTOINCREMENT,
                     site TEXT NOT NULL,
@@ -71,6 +67,37 @@ public final class SQLiteSyncStorage: SyncStorage {
             try db.execute(sql: "INSERT INTO server_meta (id, site_id) VALUES (1, ?)", arguments: [UUID().uuidString.lowercased()])
         }
         return migrator
+    }
+}
+
+/// A record's fields as the store keeps them: `{"name":{"v":…,"h":…,"s":…},…}`.
+enum StoredFields {
+    private struct Version: Decodable {
+        let v: FieldValue
+        let h: Int64
+        let s: String
+    }
+
+    static func decode(_ json: String) throws -> [String: FieldState] {
+        try JSONDecoder().decode([String: Version].self, from: Data(json.utf8)).mapValues {
+            FieldState(value: $0.v, hlc: HLCTimestamp(packed: $0.h), site: $0.s)
+        }
+    }
+
+    static func encode(_ fields: [String: FieldState]) -> String {
+        var out = "{"
+        for (index, name) in fields.keys.sorted().enumerated() {
+            let state = fields[name]!
+            if index > 0 { out += "," }
+            out += JSONText.quoted(name) + #":{"v":"#
+            switch state.value {
+            case .null: out += "null"
+            case .integer(let value): out += String(value)
+            case .text(let value): out += JSONText.quoted(value)
+            }
+            out += #","h":\#(state.hlc.packed),"s":"# + JSONText.quoted(state.site) + "}"
+        }
+        return out + "}"
     }
 }
 
