@@ -55,12 +55,14 @@ public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Text first: most values are text, and every failed attempt throws (costly on
+        // the push and pull paths).
         if container.decodeNil() {
             self = .null
-        } else if let integer = try? container.decode(Int64.self) {
-            self = .integer(integer)
+        } else if let text = try? container.decode(String.self) {
+            self = .text(text)
         } else {
-            self = .text(try container.decode(String.self))
+            self = .integer(try container.decode(Int64.self))
         }
     }
 
