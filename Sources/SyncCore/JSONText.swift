@@ -16,14 +16,6 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `"text"`, escaped as a JSON string literal.
-    public static func quoted(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 2)
-        appendQuoted(text, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// `{"a":"1","b":"2"}` with keys sorted.
     public static func object(_ values: [String: String]) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]
@@ -42,7 +34,7 @@ public enum JSONText {
     /// Appends `text` as a JSON string literal, escaping quotes, backslashes and control
     /// characters. Runs of bytes that need no escape are found eight bytes at a time and
     /// copied whole.
-    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

@@ -1,5 +1,6 @@
-/// Hand-written JSON for a change as the server's log stores it and pulls return it: the
-/// shape `JSONEncoder` gives ``WireChange``, without its per-object cost on the hot path.
+/// Hand-written JSON for the protocol's high-volume bodies — a change as the server's log
+/// stores it and pulls return it, and a push reply — in the shapes `JSONEncoder` gives
+/// ``WireChange`` and ``PushResponse``, without its per-object cost on the hot path.
 /// (The client's pushes are assembled by SQLite from the outbox text; see
 /// `Replica.pendingWireChanges`.)
 public enum WireEncoding {
@@ -9,6 +10,40 @@ public enum WireEncoding {
         out.reserveCapacity(160 + change.fields.count * 40)
         append(change, site: site, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A push reply, the shape `JSONEncoder` gives ``PushResponse``.
+    public static func pushResponse(_ response: PushResponse) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + response.acks.count * 48)
+        out.append(contentsOf: #"{"acks":["#.utf8)
+        for (index, ack) in response.acks.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"seq":"#.utf8)
+            out.append(contentsOf: String(ack.seq).utf8)
+            out.append(contentsOf: #","status":"#.utf8)
+            JSONText.appendQuoted(ack.status.rawValue, to: &out)
+            if let position = ack.position {
+                out.append(contentsOf: #","position":"#.utf8)
+                out.append(contentsOf: String(position).utf8)
+            }
+            for (key, value) in [("reason", ack.reason), ("detail", ack.detail)] {
+                guard let value else { continue }
+                out.append(contentsOf: ",\"\(key)\":".utf8)
+                JSONText.appendQuoted(value, to: &out)
+            }
+            if let superseded = ack.superseded {
+                out.append(contentsOf: #","superseded":"#.utf8)
+                out.append(contentsOf: JSONText.array(superseded).utf8)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: #"],"appliedThrough":"#.utf8)
+        out.append(contentsOf: String(response.appliedThrough).utf8)
+        out.append(contentsOf: #","serverTime":"#.utf8)
+        out.append(contentsOf: String(response.serverTime).utf8)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     private static func append(_ change: RowChange, site: String?, to out: inout [UInt8]) {

@@ -85,19 +85,27 @@ enum StoredFields {
     }
 
     static func encode(_ fields: [String: FieldState]) -> String {
-        var out = "{"
+        var out: [UInt8] = []
+        out.reserveCapacity(fields.count * 64)
+        out.append(UInt8(ascii: "{"))
         for (index, name) in fields.keys.sorted().enumerated() {
             let state = fields[name]!
-            if index > 0 { out += "," }
-            out += JSONText.quoted(name) + #":{"v":"#
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendQuoted(name, to: &out)
+            out.append(contentsOf: #":{"v":"#.utf8)
             switch state.value {
-            case .null: out += "null"
-            case .integer(let value): out += String(value)
-            case .text(let value): out += JSONText.quoted(value)
+            case .null: out.append(contentsOf: "null".utf8)
+            case .integer(let value): out.append(contentsOf: String(value).utf8)
+            case .text(let value): JSONText.appendQuoted(value, to: &out)
             }
-            out += #","h":\#(state.hlc.packed),"s":"# + JSONText.quoted(state.site) + "}"
+            out.append(contentsOf: #","h":"#.utf8)
+            out.append(contentsOf: String(state.hlc.packed).utf8)
+            out.append(contentsOf: #","s":"#.utf8)
+            JSONText.appendQuoted(state.site, to: &out)
+            out.append(UInt8(ascii: "}"))
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -40,7 +40,7 @@ struct SyncRoutes: Sendable {
                 throw SyncHTTPError(status, refusal)
             case .success(let response):
                 if let last = response.acks.compactMap(\.position).max() { await notifier.publish(last) }
-                return try JSONReply.response(response)
+                return JSONReply.raw(Data(WireEncoding.pushResponse(response)))
             }
         }
         router.post("/v1/rows") { request, context in

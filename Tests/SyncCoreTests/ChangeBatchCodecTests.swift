@@ -47,4 +47,17 @@ struct WireEncodingTests {
             #expect(decoded == WireChange(change, site: "site-a"))
         }
     }
+
+    @Test func pushResponseDecodesAsTheResponseItStandsFor() throws {
+        let response = PushResponse(acks: [
+            Ack(seq: 1, status: .applied, position: 10),
+            Ack(seq: 2, status: .applied, superseded: ["name", "birth_date"]),
+            Ack(seq: 3, status: .duplicate),
+            Ack(seq: 4, status: .rejected, reason: "row_deleted", detail: "client \"x\" was deleted\n"),
+        ], appliedThrough: 4, serverTime: 1_795_000_000_000)
+        let decoded = try JSONDecoder().decode(PushResponse.self, from: Data(WireEncoding.pushResponse(response)))
+        #expect(decoded.acks == response.acks)
+        #expect(decoded.appliedThrough == 4)
+        #expect(decoded.serverTime == response.serverTime)
+    }
 }
