@@ -20,20 +20,22 @@ enum RemoteApply {
         return try upsert(spec, id: change.rowID, fields: change.fields.filter { spec.columns.contains($0.field) }, db: db, logger: logger)
     }
 
-    /// Sets `fields` of a row, creating it if missing. An update first, then an insert:
-    /// an SQLite upsert checks NOT NULL columns before it sees the conflict, so it would
-    /// refuse a partial update of an existing row.
+    /// Sets `fields` of a row, creating it if missing. An insert first — most pulled rows
+    /// are new, and that takes one statement — then an update when the row exists. Not an
+    /// SQLite upsert: it checks NOT NULL columns before it sees the conflict, so it would
+    /// refuse a partial update of an existing row; `INSERT OR IGNORE` skips such a row
+    /// instead, and the update follows.
     static func upsert(_ spec: TableSpec, id: String, fields: [FieldAssignment], db: Database, logger: Logger) throws -> Bool {
         let names = fields.map(\.field)
         do {
-            if !names.isEmpty {
-                let update = "UPDATE \(spec.table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
-                try RawStatement.execute(try db.cachedStatement(sql: update), fields[0].value, fields.dropFirst().map(\.value) + [.text(id)])
-                if db.changesCount > 0 { return true }
-            }
             let insert = "INSERT OR IGNORE INTO \(spec.table) (id\(names.map { ", \($0)" }.joined())) VALUES (?\(String(repeating: ", ?", count: names.count)))"
             try RawStatement.execute(try db.cachedStatement(sql: insert), .text(id), fields.map(\.value))
-            return true
+            if db.changesCount > 0 || names.isEmpty { return true }
+            let update = "UPDATE \(spec.table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+            try RawStatement.execute(try db.cachedStatement(sql: update), fields[0].value, fields.dropFirst().map(\.value) + [.text(id)])
+            if db.changesCount > 0 { return true }
+            logger.warning("skipped a server change this replica cannot hold", metadata: ["sync.entity": "\(spec.table)", "sync.row": "\(id)"])
+            return false
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             logger.warning("skipped a server change this replica cannot hold", metadata: [
                 "sync.entity": "\(spec.table)", "sync.row": "\(id)", "sqlite.code": "\(error.extendedResultCode)",

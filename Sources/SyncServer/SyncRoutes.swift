@@ -28,7 +28,7 @@ struct SyncRoutes: Sendable {
         }
         router.post("/v1/push") { request, context in
             let device = try await authenticate(request)
-            let body: PushRequest = try await decode(request, context)
+            let body: PushRequest = try await decode(request, context, fast: { FastPushDecoder.decode(Array($0)) })
             guard isUUID(body.site) else { throw SyncHTTPError(.badRequest, code: "invalid_value", "site: not a UUID") }
             guard body.changes.count <= configuration.maxPushChanges else {
                 throw SyncHTTPError(.contentTooLarge, code: "batch_too_large", "\(body.changes.count) changes; the limit is \(configuration.maxPushChanges) per push")
@@ -86,7 +86,9 @@ struct SyncRoutes: Sendable {
         return device
     }
 
-    private func decode<T: Decodable>(_ request: Request, _ context: BasicRequestContext) async throws -> T {
+    /// Reads and decodes a JSON body: `fast` may decode the valid common case quickly (or
+    /// return `nil`); `JSONDecoder` decides everything else, so errors name the field.
+    private func decode<T: Decodable>(_ request: Request, _ context: BasicRequestContext, fast: (Data) -> T? = { _ in nil }) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
@@ -97,6 +99,7 @@ struct SyncRoutes: Sendable {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw SyncHTTPError(.badRequest, code: "invalid_utf8", "request body is not valid UTF-8")
         }
+        if let decoded = fast(data) { return decoded }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
