@@ -145,16 +145,19 @@ extension Replica {
     /// Unacknowledged changes in their wire form (`{"seq":…,"hlc":…,"e":…,"r":…,"f":{…}}`),
     /// assembled by SQLite from the outbox text without decoding it: the push path sends
     /// them as they are.
-    public func pendingWireChanges(limit: Int) throws -> [(seq: Int64, json: String)] {
+    /// - Parameter after: read changes after this sequence number instead of after the
+    ///   acknowledged one (to prepare the next push while one is in flight).
+    public func pendingWireChanges(after: Int64? = nil, limit: Int) throws -> [(seq: Int64, json: String)] {
         try read { db in
             let acked = try Int64.fetchOne(db, sql: "SELECT acked_seq FROM replica_meta WHERE id = 1") ?? 0
+            let floor = max(acked, after ?? acked)
             return try Row.fetchAll(db, sql: """
                 SELECT o.first_seq + c.key, '{"seq":' || (o.first_seq + c.key) || ',"hlc":' || o.hlc || ',' || substr(c.value, 2)
                 FROM outbox o, json_each(o.changes) c
                 WHERE o.last_seq > ?1 AND o.first_seq + c.key > ?1
                 ORDER BY o.first_seq, c.key
                 LIMIT ?2
-                """, arguments: [acked, limit]).map { (seq: $0[0], json: $0[1]) }
+                """, arguments: [floor, limit]).map { (seq: $0[0], json: $0[1]) }
         }
     }
 

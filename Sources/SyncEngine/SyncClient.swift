@@ -2,6 +2,7 @@ import CRMModel
 import Foundation
 import LocalReplica
 import Logging
+import Synchronization
 import SyncCore
 
 /// What one sync pass did.
@@ -81,11 +82,17 @@ public final class SyncClient {
     public func pushAll() throws -> SyncReport {
         var report = SyncReport()
         var skewRetries = 0
+        var prepared: [(seq: Int64, json: String)]?
         while true {
-            let pending = try replica.pendingWireChanges(limit: configuration.pushBatch)
-            guard let first = pending.first else { return report }
-            switch try transport.push(site: replica.siteID, wireChanges: pending.map(\.json)) {
+            let pending = try prepared ?? replica.pendingWireChanges(limit: configuration.pushBatch)
+            prepared = nil
+            guard let first = pending.first, let last = pending.last else { return report }
+            // Read the next batch while this one is on the wire and the server applies it.
+            let next = Prefetch { [replica, limit = configuration.pushBatch] in try replica.pendingWireChanges(after: last.seq, limit: limit) }
+            let result = try transport.push(site: replica.siteID, wireChanges: pending.map(\.json))
+            switch result {
             case .success(let response):
+                prepared = response.appliedThrough == last.seq ? try next.value() : nil
                 try settle(pending, response)
                 report.pushed += response.acks.count
                 report.rejected += response.acks.filter { $0.status == .rejected }.count
@@ -152,4 +159,25 @@ public final class SyncClient {
     }
 
     private var now: Timestamp { Timestamp(unixMillis: clock.nowMillis()) }
+}
+
+/// Work started on another thread now, whose result is collected later.
+private final class Prefetch<T: Sendable>: Sendable {
+    private let result = Mutex<Result<T, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        Thread { [self] in
+            let outcome = Result { try work() }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the work and returns its result.
+    func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result.withLock { $0! }.get()
+    }
 }
