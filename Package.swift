@@ -27,9 +27,17 @@ let package = Package(
         .target(name: "CRMModel"),
         .target(name: "SyncCore", dependencies: ["CRMModel"]),
         .target(
+            name: "SQLiteBinding",
+            dependencies: [
+                "SyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "LocalReplica",
             dependencies: [
-                "CRMModel", "SyncCore",
+                "CRMModel", "SyncCore", "SQLiteBinding",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -42,7 +50,7 @@ let package = Package(
         .target(
             name: "SyncServer",
             dependencies: [
-                "CRMModel", "SyncCore",
+                "CRMModel", "SyncCore", "SQLiteBinding",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import GRDB
+import SQLiteBinding
 import Logging
 import SyncCore
 

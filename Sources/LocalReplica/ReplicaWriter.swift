@@ -1,5 +1,6 @@
 import CRMModel
 import GRDB
+import SQLiteBinding
 import SyncCore
 
 /// The handle a ``Replica/write(_:)`` transaction gets: every domain write

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteBinding
 import SyncCore
 
 extension SQLiteSyncStorage {
@@ -36,7 +37,7 @@ extension SQLiteSyncStorage {
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
         for entry in plan.log {
-            try insert.execute(arguments: [site, entry.change.seq, WireEncoding.change(entry.change, site: site), now])
+            try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)])
             plan.acks[entry.ackIndex].position = db.lastInsertedRowID
         }
         try db.execute(sql: """
@@ -66,7 +67,8 @@ extension SQLiteSyncStorage {
                 if case .text(let id)? = state.fields["client_id"]?.value { return id }
                 return nil
             }() : nil
-            try statement.execute(arguments: [key.entity, key.id, state.deleted, client, StoredFields.encode(state.fields)])
+            try RawStatement.execute(statement, .text(key.entity), [.text(key.id), .integer(state.deleted ? 1 : 0), client.map(FieldValue.text) ?? .null,
+                                                                   .text(StoredFields.encode(state.fields))])
         }
     }
 

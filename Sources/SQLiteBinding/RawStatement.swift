@@ -4,17 +4,17 @@ import SyncCore
 
 /// Runs a prepared statement through the SQLite C API: bind, step, reset.
 ///
-/// The replica's inserts take this path because GRDB's `StatementArguments` costs more per
+/// The replica's inserts and the server's record and log writes take this path because GRDB's `StatementArguments` costs more per
 /// value than SQLite's own insert when built from a runtime array (its generic initialisers
 /// are not specialised across modules). Only for statements that return no rows, inside a
 /// GRDB write transaction, on GRDB's own connection.
-enum RawStatement {
+public enum RawStatement {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
     private static let emptyText: StaticString = ""
 
     /// Binds `first` then `rest` to the statement's parameters and runs it to completion.
     /// - Throws: a GRDB `DatabaseError` carrying SQLite's extended result code.
-    static func execute(_ statement: Statement, _ first: FieldValue, _ rest: [FieldValue]) throws {
+    public static func execute(_ statement: Statement, _ first: FieldValue, _ rest: [FieldValue]) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         bind(first, at: 1, handle)
