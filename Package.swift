@@ -101,7 +101,7 @@ let package = Package(
         ),
         .target(
             name: "CRMTestSupport",
-            dependencies: ["CRMModel", "SyncCore", "LocalReplica", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CRMModel", "SyncCore", "LocalReplica", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CRMModelTests", dependencies: ["CRMModel", "CRMTestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "CRMTestSupport"]),
@@ -117,6 +117,12 @@ let package = Package(
             dependencies: [
                 "SyncEngine", "SyncServer", "CRMTestSupport", "LocalReplica", "crm", "crm-server",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "ConflictTests",
+            dependencies: [
+                "SyncEngine", "CRMTestSupport", "LocalReplica", "crm", "crm-server",
             ]
         ),
         .testTarget(

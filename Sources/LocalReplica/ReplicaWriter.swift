@@ -85,7 +85,11 @@ public struct ReplicaWriter {
         try run(spec) { try RawStatement.execute(try db.cachedStatement(sql: sql), changed[0].value, changed.dropFirst().map(\.value) + [.text(id)]) }
         beginLog(spec, id, .set)
         for assignment in changed { log.field(ChangeBatchWriter.Key(assignment.field), assignment.value) }
-        log.endChange()
+        // Merging fields carry the value the edit started from, so the server can merge
+        // concurrent edits against it.
+        let base = assignments.indices.filter { spec.mergingColumns.contains(assignments[$0].field) && changed.contains(assignments[$0]) }
+            .map { (ChangeBatchWriter.Key(assignments[$0].field), FieldValue.fromDatabaseValue(current[$0]) ?? .null) }
+        log.endChange(base: base)
         return changed
     }
 

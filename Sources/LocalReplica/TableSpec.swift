@@ -15,6 +15,8 @@ final class TableSpec: Sendable {
     let keys: [ChangeBatchWriter.Key]
     /// The change-log prefix of this entity's changes, encoded once.
     let logEntity: ChangeBatchWriter.Entity
+    /// Columns whose edits carry their base (text that merges, like memo text).
+    let mergingColumns: Set<String>
 
     /// This table's place in ``all``, used to cache its prepared insert per transaction.
     let index: Int
@@ -30,6 +32,7 @@ final class TableSpec: Sendable {
         insertSQL = "INSERT INTO \(entity.name) (\(names)) VALUES (\(marks))"
         keys = self.columns.map(ChangeBatchWriter.Key.init)
         logEntity = ChangeBatchWriter.Entity(entity)
+        mergingColumns = Set(description.fields.filter(\.mergesText).map(\.name))
     }
 
     var table: String { entity.name }

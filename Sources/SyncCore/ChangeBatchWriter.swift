@@ -67,6 +67,10 @@ public struct ChangeBatchWriter: Sendable {
         if fieldsInChange > 0 { bytes.append(UInt8(ascii: ",")) }
         fieldsInChange += 1
         bytes.append(contentsOf: key.bytes)
+        appendValue(value)
+    }
+
+    private mutating func appendValue(_ value: FieldValue) {
         switch value {
         case .null: bytes.append(contentsOf: Self.null)
         case .integer(let integer): appendInteger(integer)
@@ -75,8 +79,19 @@ public struct ChangeBatchWriter: Sendable {
     }
 
     /// Closes the current change.
-    public mutating func endChange() {
+    /// Closes the current change. `base` lists, for fields that merge against the version
+    /// an edit started from, the values they held before it (written as `"b":{…}`).
+    public mutating func endChange(base: [(Key, FieldValue)] = []) {
         if !isDelete { bytes.append(UInt8(ascii: "}")) }
+        if !base.isEmpty {
+            bytes.append(contentsOf: #","b":{"#.utf8)
+            for (index, (key, value)) in base.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: key.bytes)
+                appendValue(value)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
         bytes.append(UInt8(ascii: "}"))
     }
 

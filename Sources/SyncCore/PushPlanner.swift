@@ -147,8 +147,16 @@ public enum PushPlanner {
             var state = existing ?? RowState()
             var won: [FieldAssignment] = []
             var lost: [String] = []
+            let mergingFields = Set(ReplicatedSchema.entity(change.entity.name)?.fields.filter(\.mergesText).map(\.name) ?? [])
             for assignment in change.fields {
-                if let current = state.fields[assignment.field], !current.isReplaced(byHLC: change.hlc, site: input.site) {
+                let current = state.fields[assignment.field]
+                if mergingFields.contains(assignment.field), let current,
+                   let merged = mergeText(current: current, incoming: assignment.value, base: wire.b?[assignment.field], hlc: change.hlc, site: input.site) {
+                    // Concurrent edits of merging text: both survive, merged against the base.
+                    state.fields[assignment.field] = merged
+                    won.append(FieldAssignment(assignment.field, merged.value))
+                    if merged.value != assignment.value { lost.append(assignment.field) }
+                } else if let current, !current.isReplaced(byHLC: change.hlc, site: input.site) {
                     lost.append(assignment.field)
                 } else {
                     state.fields[assignment.field] = FieldState(value: assignment.value, hlc: change.hlc, site: input.site)
@@ -169,5 +177,19 @@ public enum PushPlanner {
             }
         }
         return Plan(acks: acks, log: log, rows: rows.filter { touched.contains($0.key) }, deletedClients: deletedClients, appliedThrough: applied)
+    }
+
+    /// The three-way merge of a text field edited concurrently: `nil` when there is nothing
+    /// to merge (no base, or the server still holds the base, so the edit simply applies).
+    /// The version with the earlier `(hlc, site)` goes first, so every arrival order gives
+    /// the same text; the merged field carries the later stamp.
+    static func mergeText(current: FieldState, incoming: FieldValue, base: FieldValue?, hlc: HLCTimestamp, site: String) -> FieldState? {
+        guard case .text(let baseText)? = base, case .text(let currentText) = current.value, case .text(let incomingText) = incoming,
+              currentText != baseText else { return nil }
+        let incomingIsLater = current.isReplaced(byHLC: hlc, site: site)
+        let merged = TextMerge.merge(base: baseText,
+                                     first: incomingIsLater ? currentText : incomingText,
+                                     second: incomingIsLater ? incomingText : currentText)
+        return FieldState(value: .text(merged.text), hlc: incomingIsLater ? hlc : current.hlc, site: incomingIsLater ? site : current.site)
     }
 }

@@ -22,12 +22,17 @@ public enum ReplicatedSchema {
         /// The value a new row gets when a change does not set the field; `nil` when a new
         /// row must set it.
         public let defaultValue: FieldValue?
+        /// Whether concurrent edits merge as text against the version each edit started
+        /// from (memo text), instead of the later one winning. Edits of such a field carry
+        /// their base.
+        public let mergesText: Bool
 
-        init(_ name: String, _ kind: Kind, nullable: Bool = true, default defaultValue: FieldValue? = .null) {
+        init(_ name: String, _ kind: Kind, nullable: Bool = true, default defaultValue: FieldValue? = .null, mergesText: Bool = false) {
             self.name = name
             self.kind = kind
             self.nullable = nullable
             self.defaultValue = defaultValue
+            self.mergesText = mergesText
         }
 
         /// The value a new row gets when unset; NULL for a nullable field.
@@ -92,7 +97,7 @@ public enum ReplicatedSchema {
         ], parent: ("client_id", .client, .cascade)),
         Entity(kind: .memo, fields: [
             Field("client_id", id, nullable: false, default: nil),
-            Field("text", .text(maxLength: 1_000), nullable: false, default: nil),
+            Field("text", .text(maxLength: 1_000), nullable: false, default: nil, mergesText: true),
             Field("type", .text(choices: ["meeting", "call"])),
             Field("author_id", id),
             Field("created_at", timestamp, nullable: false, default: nil),

@@ -36,7 +36,7 @@ struct ProtocolVector: Decodable, CustomTestStringConvertible, Sendable {
 @Suite("protocol/vectors, replayed against a real server", .serialized)
 struct ProtocolVectorTests {
     @Test func everyVectorFileIsReplayed() throws {
-        #expect(try ProtocolVector.all().count >= 9)
+        #expect(try ProtocolVector.all().count >= 10)
     }
 
     @Test(arguments: try ProtocolVector.all())

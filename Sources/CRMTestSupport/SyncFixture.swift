@@ -1,24 +1,25 @@
 import CRMModel
-import CRMTestSupport
 import Foundation
 import GRDB
 import LocalReplica
 import SyncEngine
 import SyncCore
-import Testing
 
 /// A real server process and replicas registered with it, in one temporary directory.
-final class SyncFixture {
-    let directory: TemporaryDirectory
-    let server: ServerProcess
+public final class SyncFixture {
+    /// Where the store and the replicas live.
+    public let directory: TemporaryDirectory
+    /// The server.
+    public let server: ServerProcess
 
-    init() throws {
+    /// Starts a server in a new temporary directory.
+    public init() throws {
         directory = try TemporaryDirectory("crm-sync")
         server = try ServerProcess(in: directory)
     }
 
     /// A new replica registered for a new staff member, after its first sync.
-    func replica(_ name: String, role: String = "executive", serverURL: String? = nil) throws -> Replica {
+    public func replica(_ name: String, role: String = "executive", serverURL: String? = nil) throws -> Replica {
         let user = try server.addUser(name, role: role)
         let replica = try Replica.create(at: directory.file("\(name).crm"), configuration: ReplicaConfiguration(ids: UUIDv7Generator()))
         _ = try SyncClient.register(replica: replica, serverURL: serverURL ?? server.url, token: user.token, caFile: nil)
@@ -27,13 +28,13 @@ final class SyncFixture {
     }
 
     /// Syncs each replica once, in order.
-    func sync(_ replicas: Replica...) throws {
+    public func sync(_ replicas: Replica...) throws {
         for replica in replicas { _ = try SyncClient(replica: replica).sync() }
     }
 
     /// How many times the server's log holds each (site, seq) of `site`: every value is 1
     /// when nothing was applied twice.
-    func logCounts(site: String) throws -> [Int64: Int] {
+    public func logCounts(site: String) throws -> [Int64: Int] {
         let queue = try DatabaseQueue(path: server.db)
         defer { try? queue.close() }
         return try queue.read { db in
@@ -44,7 +45,7 @@ final class SyncFixture {
     }
 
     /// The packed HLCs of `site`'s changes in the server's log, in order.
-    func serverLog(site: String) throws -> [Int64] {
+    public func serverLog(site: String) throws -> [Int64] {
         let queue = try DatabaseQueue(path: server.db)
         defer { try? queue.close() }
         return try queue.read { db in
@@ -55,12 +56,9 @@ final class SyncFixture {
     }
 
     /// The number of rows in the server's log.
-    func logSize() throws -> Int {
+    public func logSize() throws -> Int {
         let queue = try DatabaseQueue(path: server.db)
         defer { try? queue.close() }
         return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? -1 }
     }
 }
-
-let start = try! Timestamp(parsing: "2026-11-23T10:00Z")
-let end = try! Timestamp(parsing: "2026-11-23T11:00Z")
