@@ -54,11 +54,4 @@ public final class SyncFixture {
             }
         }
     }
-
-    /// The number of rows in the server's log.
-    public func logSize() throws -> Int {
-        let queue = try DatabaseQueue(path: server.db)
-        defer { try? queue.close() }
-        return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? -1 }
-    }
 }

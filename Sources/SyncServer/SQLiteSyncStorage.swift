@@ -108,25 +108,3 @@ enum StoredFields {
         return String(decoding: out, as: UTF8.self)
     }
 }
-
-/// `FieldValue` in and out of SQLite (kept here, not as a conformance, so that the server
-/// and the replica modules can share a process).
-enum StoredValue {
-    static func database(_ value: FieldValue) -> DatabaseValue {
-        switch value {
-        case .null: .null
-        case .integer(let integer): integer.databaseValue
-        case .text(let text): text.databaseValue
-        }
-    }
-
-    static func field(_ value: DatabaseValue) -> FieldValue {
-        switch value.storage {
-        case .null: .null
-        case .int64(let integer): .integer(integer)
-        case .string(let text): .text(text)
-        case .double(let double): .text(String(double))
-        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
-        }
-    }
-}
