@@ -8,8 +8,8 @@ public struct CRMCommand: ParsableCommand {
         commandName: "crm",
         abstract: "Work with a branch office's client cards on this workstation's replica.",
         discussion: """
-            Every command reads or writes the replica file named by --replica or the CRM_REPLICA
-            environment variable. Writes are recorded in the replica's outbox, to be sent to the
+            Every command reads or writes the replica file named by --replica or the CRM_REPLICA \
+            environment variable. Writes are recorded in the replica's outbox, to be sent to the \
             central server by the sync engine.
             """,
         subcommands: [

@@ -11,9 +11,9 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a new replica file (and register it with a server).",
         discussion: """
-            With --server and --token: registers the new replica as this device's replica, then
-            pulls everything the device may see (the first sync). The token is kept beside the
-            replica in REPLICA.token (mode 0600). Without them: a standalone replica that works
+            With --server and --token: registers the new replica as this device's replica, then \
+            pulls everything the device may see (the first sync). The token is kept beside the \
+            replica in REPLICA.token (mode 0600). Without them: a standalone replica that works \
             offline only.
             """
     )
@@ -71,9 +71,9 @@ struct SyncCommand: ParsableCommand {
         commandName: "sync",
         abstract: "Push everything pending and pull everything new; with --watch, keep doing it.",
         discussion: """
-            Exits 0 once the replica and the server are in step. --watch runs as the workstation's
-            daemon: live updates through a long poll, local writes (from any process) pushed
-            within a second, retries with backoff; it exits non-zero only when a person must act
+            Exits 0 once the replica and the server are in step. --watch runs as the workstation's \
+            daemon: live updates through a long poll, local writes (from any process) pushed \
+            within a second, retries with backoff; it exits non-zero only when a person must act \
             (a revoked token, a refused protocol).
             """
     )
