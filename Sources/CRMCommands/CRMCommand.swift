@@ -15,7 +15,8 @@ public struct CRMCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, SyncCommand.self, StatusCommand.self, ClientCommand.self, MemoCommand.self, ScheduleCommand.self,
             JournalCommand.self, AssignCommand.self, TasksCommand.self, TaskCommand.self, ConflictsCommand.self,
-            RejectedCommand.self, BranchCommand.self, StaffCommand.self, FieldCommand.self,
+            RejectedCommand.self, MoneyCommand.self, RoomCommand.self, ClassCommand.self, CallCommand.self,
+            BranchCommand.self, StaffCommand.self, FieldCommand.self,
         ]
     )
 

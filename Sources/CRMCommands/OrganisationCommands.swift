@@ -75,23 +75,6 @@ struct TaskDone: ParsableCommand {
     }
 }
 
-/// `crm conflicts`: concurrent edits kept beside the winner.
-struct ConflictsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "conflicts", abstract: "List conflicts to review (recorded when syncing).")
-
-    @OptionGroup var options: ReplicaOptions
-    @Flag(help: "Include resolved conflicts.") var all = false
-
-    func run() throws {
-        try reportingFailures {
-            let conflicts = try options.open().conflicts(includeResolved: all)
-            options.output(conflicts) {
-                conflicts.map { "\($0.id)  \($0.entity) \($0.entityId) \($0.field ?? "")  \($0.kind)" }.joined(separator: "\n")
-            }
-        }
-    }
-}
-
 /// `crm rejected`: local changes the server refused.
 struct RejectedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rejected", abstract: "List local changes the server refused, with the reason.")

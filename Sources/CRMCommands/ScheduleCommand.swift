@@ -20,7 +20,10 @@ struct ScheduleAdd: ParsableCommand {
     @Option(help: "Start, ISO 8601 with a zone.") var start: String
     @Option(help: "End, ISO 8601 with a zone, after the start.") var end: String
     @Option(help: "The staff member's id.") var staff: String?
-    @Option(help: "The room.") var room: String?
+    @Option(help: "The room: a room id (`crm room add`) for double-booking checks, or free text.") var room: String?
+    @Option(name: .customLong("class"), help: "The class id, for a session of a class.") var course: String?
+    @Option(help: "Prepaid money to deduct for this booking, in minor units.") var deduct: Int64?
+    @Option(help: "What this schedule costs (its settlement), in minor units.") var settle: Int64?
 
     func run() throws {
         try reportingFailures {
@@ -28,8 +31,12 @@ struct ScheduleAdd: ParsableCommand {
             let startTime = try Timestamp(parsing: start, field: "--start")
             let endTime = try Timestamp(parsing: end, field: "--end")
             let staffID: UserID? = try staff.map { try parseID($0, "--staff") }
-            let id = try options.open().write {
-                try $0.addSchedule(for: client, start: startTime, end: endTime, staff: staffID, room: room)
+            let courseID: CourseID? = try course.map { try parseID($0, "--class") }
+            let id = try options.open().write { writer in
+                let id = try writer.addSchedule(for: client, start: startTime, end: endTime, staff: staffID, room: room, course: courseID)
+                if let deduct { _ = try writer.addLedgerEntry(client: client, kind: .deduction, amount: deduct, schedule: id) }
+                if let settle { _ = try writer.addLedgerEntry(client: client, kind: .settlement, amount: settle, schedule: id) }
+                return id
             }
             options.output(CreatedID(id: id.description)) { id.description }
         }

@@ -62,3 +62,13 @@ public typealias JournalID = EntityID<Journal>
 public typealias TaskID = EntityID<CRMTask>
 /// Identifier of a ``CustomFieldDefinition``.
 public typealias CustomFieldID = EntityID<CustomFieldDefinition>
+/// Identifier of a ``Room``.
+public typealias RoomID = EntityID<Room>
+/// Identifier of a ``Course``.
+public typealias CourseID = EntityID<Course>
+/// Identifier of an ``Enrolment``.
+public typealias EnrolmentID = EntityID<Enrolment>
+/// Identifier of a ``PlannedCall``.
+public typealias PlannedCallID = EntityID<PlannedCall>
+/// Identifier of a ``LedgerEntry``.
+public typealias LedgerEntryID = EntityID<LedgerEntry>

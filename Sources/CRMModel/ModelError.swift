@@ -30,6 +30,8 @@ public struct ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let duplicate = Code("duplicate")
         /// A custom field is not defined for the organisation or has the wrong kind.
         public static let unknownField = Code("unknown_field")
+        /// A number is outside its allowed range.
+        public static let outOfRange = Code("out_of_range")
     }
 
     /// The rule that was broken.

@@ -82,6 +82,26 @@ public struct ClientDetail: Sendable, Equatable, Codable {
     public var schedules: [ScheduleView]
     /// When the card was created.
     public var createdAt: String
+    /// Prepaid balance in minor units: the sum of the ledger (negative: a debt).
+    public var balance: Int64
+    /// The ledger, oldest first.
+    public var ledger: [LedgerEntryView]
+}
+
+/// One money entry of a client, as `crm client show` lists it.
+public struct LedgerEntryView: Sendable, Equatable, Codable {
+    /// The entry's id.
+    public var id: String
+    /// `payment`, `deduction`, `release` or `settlement`.
+    public var kind: String
+    /// The amount in minor units.
+    public var amount: Int64
+    /// The schedule it belongs to.
+    @NullEncoded public var scheduleId: String?
+    /// A note.
+    @NullEncoded public var note: String?
+    /// When it was written.
+    public var createdAt: String
 }
 
 /// A task as listed by `crm tasks`.
@@ -98,6 +118,13 @@ public struct TaskView: Sendable, Equatable, Codable {
     @NullEncoded public var clientId: String?
     /// Whether it is done.
     public var done: Bool
+    /// `manual`, or the rule that made it (`booking_overlap`, `over_capacity`,
+    /// `archived_booking`, `assignee_notice`).
+    public var kind: String
+    /// The branch whose administrator should act (tasks made by rule).
+    @NullEncoded public var branchId: String?
+    /// What the rule found (the schedules concerned).
+    @NullEncoded public var detail: String?
 }
 
 /// A conflict as listed by `crm conflicts`.
@@ -110,18 +137,29 @@ public struct ConflictView: Sendable, Equatable, Codable {
     public var entityId: String
     /// The field, when the conflict is about one.
     @NullEncoded public var field: String?
-    /// What happened (`concurrent_edit`, `edit_vs_delete`, …).
+    /// What happened (`memo_overlap`, `same_field`, `edit_of_deleted`, …; see
+    /// protocol/CONFLICTS.md).
     public var kind: String
-    /// The value that won.
+    /// What the row holds: the value that won (for a memo merge, the later version as typed).
     @NullEncoded public var kept: String?
-    /// The value that lost, kept here to review.
+    /// What did not make it, kept here to review (several fields as a JSON object).
     @NullEncoded public var other: String?
-    /// Who made the losing change.
+    /// Who made the kept change.
+    @NullEncoded public var keptAuthor: String?
+    /// Who made the other change.
     @NullEncoded public var otherAuthor: String?
+    /// The kept change's HLC (packed).
+    @NullEncoded public var keptHlc: Int64?
+    /// The other change's HLC (packed).
+    @NullEncoded public var otherHlc: Int64?
+    /// Whether the rule flagged it (a merged memo over the length limit).
+    public var flagged: Bool
     /// When the record was made.
     public var createdAt: String
     /// When someone resolved it; `nil` while open.
     @NullEncoded public var resolvedAt: String?
+    /// How: `current`, `kept`, `other`, or `edited` (the row was edited by hand).
+    @NullEncoded public var resolution: String?
 }
 
 /// A refused local change as listed by `crm rejected`.

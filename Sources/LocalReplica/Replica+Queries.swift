@@ -83,10 +83,16 @@ extension Replica {
                 ScheduleView(id: $0[0], start: $0[1], end: $0[2], staff: $0[3], room: $0[4], state: $0[5], journal: $0[6])
             }
             let customFields = (try? JSONDecoder().decode([String: String].self, from: Data((row[10] as String).utf8))) ?? [:]
+            let ledger = try Row.fetchAll(db, sql: """
+                SELECT id, kind, amount, schedule_id, note, created_at FROM ledger_entry WHERE client_id = ? ORDER BY created_at, id
+                """, arguments: [id.description]).map {
+                LedgerEntryView(id: $0[0], kind: $0[1], amount: $0[2], scheduleId: $0[3], note: $0[4], createdAt: $0[5])
+            }
+            let balance = try Int64.fetchOne(db, sql: "SELECT balance FROM client_balance WHERE client_id = ?", arguments: [id.description]) ?? 0
             return ClientDetail(
                 id: row[0], name: row[1], phones: Self.decodeList(row[2]), emails: Self.decodeList(row[3]), birthDate: row[4],
                 status: row[5], assignee: row[6], branch: row[7], dormant: row[8], archiveReason: row[9], tags: tags,
-                customFields: customFields, memos: memos, schedules: schedules, createdAt: row[11])
+                customFields: customFields, memos: memos, schedules: schedules, createdAt: row[11], balance: balance, ledger: ledger)
         }
     }
 
@@ -94,10 +100,10 @@ extension Replica {
     public func tasks(includeDone: Bool = false) throws -> [TaskView] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, title, assignee_id, due, client_id, done FROM task
+                SELECT id, title, assignee_id, due, client_id, done, kind, branch_id, detail FROM task
                 \(includeDone ? "" : "WHERE done = 0") ORDER BY done, due IS NULL, due, id
                 """).map {
-                TaskView(id: $0[0], title: $0[1], assignee: $0[2], due: $0[3], clientId: $0[4], done: $0[5])
+                TaskView(id: $0[0], title: $0[1], assignee: $0[2], due: $0[3], clientId: $0[4], done: $0[5], kind: $0[6], branchId: $0[7], detail: $0[8])
             }
         }
     }
@@ -106,11 +112,13 @@ extension Replica {
     public func conflicts(includeResolved: Bool = false) throws -> [ConflictView] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, entity, entity_id, field, kind, kept, other, other_author_id, created_at, resolved_at FROM conflict
+                SELECT id, entity, entity_id, field, kind, kept, other, kept_author_id, other_author_id, kept_hlc, other_hlc, flagged,
+                       created_at, resolved_at, resolution FROM conflict
                 \(includeResolved ? "" : "WHERE resolved_at IS NULL") ORDER BY created_at, id
                 """).map {
                 ConflictView(id: $0[0], entity: $0[1], entityId: $0[2], field: $0[3], kind: $0[4], kept: $0[5], other: $0[6],
-                             otherAuthor: $0[7], createdAt: $0[8], resolvedAt: $0[9])
+                             keptAuthor: $0[7], otherAuthor: $0[8], keptHlc: $0[9], otherHlc: $0[10], flagged: $0[11],
+                             createdAt: $0[12], resolvedAt: $0[13], resolution: $0[14])
             }
         }
     }

@@ -8,7 +8,103 @@ enum ReplicaSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: createInitialTables)
+        migrator.registerMigration("v2-conflict-rules", migrate: addConflictRuleTables)
         return migrator
+    }
+
+    /// Issue 4: conflict records become replicated rows made by the server; rooms, classes,
+    /// enrolments, planned calls and the money ledger; tasks made by rule.
+    private static func addConflictRuleTables(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE conflict;
+            -- Conflicts the server recorded beside the winner (replicated; see
+            -- protocol/CONFLICTS.md). kept: what the row holds; other: what did not make it.
+            CREATE TABLE conflict (
+                id TEXT PRIMARY KEY NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                field TEXT,
+                kind TEXT NOT NULL,
+                kept TEXT,
+                other TEXT,
+                kept_author_id TEXT,
+                other_author_id TEXT,
+                kept_hlc INTEGER,
+                other_hlc INTEGER,
+                flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
+                created_at TEXT NOT NULL,
+                resolved_at TEXT,
+                resolution TEXT
+            );
+            CREATE INDEX conflict_by_row ON conflict (entity, entity_id);
+
+            ALTER TABLE schedule ADD COLUMN course_id TEXT;
+            ALTER TABLE task ADD COLUMN kind TEXT NOT NULL DEFAULT 'manual';
+            ALTER TABLE task ADD COLUMN branch_id TEXT;
+            ALTER TABLE task ADD COLUMN detail TEXT;
+
+            CREATE TABLE room (
+                id TEXT PRIMARY KEY NOT NULL,
+                branch_id TEXT,
+                name TEXT NOT NULL,
+                capacity INTEGER NOT NULL DEFAULT 1 CHECK (capacity >= 1)
+            );
+
+            -- A class (group lesson) with its capacity.
+            CREATE TABLE course (
+                id TEXT PRIMARY KEY NOT NULL,
+                branch_id TEXT,
+                name TEXT NOT NULL,
+                capacity INTEGER NOT NULL CHECK (capacity >= 1),
+                staff_id TEXT
+            );
+
+            -- Group membership: a client enrolled in a class.
+            CREATE TABLE enrolment (
+                id TEXT PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                course_id TEXT NOT NULL
+            );
+            CREATE INDEX enrolment_by_client ON enrolment (client_id);
+
+            CREATE TABLE planned_call (
+                id TEXT PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                due TEXT NOT NULL,
+                staff_id TEXT,
+                note TEXT,
+                done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+            );
+            CREATE INDEX planned_call_by_client ON planned_call (client_id);
+
+            -- Money: entries are only ever added. Amounts are positive minor units; the kind
+            -- gives the sign (see client_balance).
+            CREATE TABLE ledger_entry (
+                id TEXT PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES client (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('payment', 'deduction', 'release', 'settlement')),
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                schedule_id TEXT,
+                author_id TEXT,
+                note TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX ledger_by_client ON ledger_entry (client_id);
+
+            -- Prepaid balance: payments and releases add, deductions take away. Settlements
+            -- (what a schedule costs) count while their schedule exists: deleting a schedule
+            -- takes its settlement with it. A negative balance is a debt.
+            CREATE VIEW client_balance AS
+            SELECT c.id AS client_id,
+                   COALESCE(SUM(CASE l.kind
+                       WHEN 'payment' THEN l.amount
+                       WHEN 'release' THEN l.amount
+                       WHEN 'deduction' THEN -l.amount
+                       WHEN 'settlement' THEN CASE WHEN EXISTS (SELECT 1 FROM schedule s WHERE s.id = l.schedule_id) THEN -l.amount ELSE 0 END
+                   END), 0) AS balance
+            FROM client c LEFT JOIN ledger_entry l ON l.client_id = c.id
+            GROUP BY c.id;
+            """)
     }
 
     private static func createInitialTables(_ db: Database) throws {

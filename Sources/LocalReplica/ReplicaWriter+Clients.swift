@@ -64,12 +64,19 @@ extension ReplicaWriter {
     }
 
     /// Archives a client with a reason. As DOMAIN.md says, archiving deletes the client's
-    /// planned (still scheduled) lessons; done and cancelled ones stay as history.
+    /// planned (still scheduled) lessons and open planned calls and takes it out of its
+    /// groups; done and cancelled lessons stay as history.
     public mutating func archiveClient(_ id: ClientID, reason: String) throws {
         let reason = try Client.validArchiveReason(reason)
         try update(.client, id: id.description, [.init("archive_reason", .text(reason))])
         let planned = try String.fetchAll(db, sql: "SELECT id FROM schedule WHERE client_id = ? AND state = 'scheduled' ORDER BY id", arguments: [id.description])
-        for schedule in planned { try delete(.schedule, id: schedule) }
+        for schedule in planned { try deleteSchedule(ScheduleID(schedule)!) }
+        for call in try String.fetchAll(db, sql: "SELECT id FROM planned_call WHERE client_id = ? AND done = 0 ORDER BY id", arguments: [id.description]) {
+            try delete(.plannedCall, id: call)
+        }
+        for enrolment in try String.fetchAll(db, sql: "SELECT id FROM enrolment WHERE client_id = ? ORDER BY id", arguments: [id.description]) {
+            try delete(.enrolment, id: enrolment)
+        }
     }
 
     /// Takes a client out of the archive.

@@ -23,6 +23,8 @@ extension ReplicaWriter {
         if let text { assignments.append(.init("text", .text(try Memo.validText(text)))) }
         if let kind { assignments.append(.init("type", .text(kind.rawValue))) }
         try update(.memo, id: id.description, assignments)
+        // Editing the memo by hand settles its open conflicts.
+        if text != nil { try resolveConflicts(of: .memo, id.description) }
     }
 
     /// Deletes a memo.

@@ -35,7 +35,7 @@ extension ReplicaWriter {
         if let client { try require(.client, client.description) }
         try insert(.task, id: task.id.description, [
             .text(task.title), assignee.map { .text($0.description) } ?? .null, due.map { .text($0.description) } ?? .null,
-            client.map { .text($0.description) } ?? .null, .integer(0),
+            client.map { .text($0.description) } ?? .null, .integer(0), .text(TaskKind.manual.rawValue), .null, .null,
         ])
         return task.id
     }

@@ -27,15 +27,18 @@ public struct ScheduleEdit: Sendable {
 
 extension ReplicaWriter {
     /// Books a schedule for a client. The client's status becomes `in_progress` (derived).
-    public mutating func addSchedule(for client: ClientID, start: Timestamp, end: Timestamp, staff: UserID? = nil, room: String? = nil) throws -> ScheduleID {
+    /// `course` books the client into a session of a class.
+    public mutating func addSchedule(for client: ClientID, start: Timestamp, end: Timestamp, staff: UserID? = nil, room: String? = nil,
+                                     course: CourseID? = nil) throws -> ScheduleID {
         let schedule = try Schedule(id: newID(), clientID: client, start: start, end: end, staffID: staff, room: room)
         if let staff { try require(.staffUser, staff.description) }
+        if let course { try require(.course, course.description) }
         let clientText = client.description
         try refersTo(.client, clientText) { writer in
             try writer.insert(.schedule, id: schedule.id.description, [
                 .text(clientText), .text(start.description), .text(end.description),
                 staff.map { .text($0.description) } ?? .null, schedule.room.map { .text($0) } ?? .null,
-                .text(Schedule.State.scheduled.rawValue),
+                .text(Schedule.State.scheduled.rawValue), course.map { .text($0.description) } ?? .null,
             ])
         }
         return schedule.id
@@ -68,9 +71,20 @@ extension ReplicaWriter {
         try editSchedule(id, ScheduleEdit(state: .done))
     }
 
-    /// Deletes a schedule; its journal, if any, is kept.
+    /// Deletes a schedule; its journal, if any, is kept, its settlement goes with it (the
+    /// balance counts settlements of existing schedules only), and prepaid money deducted
+    /// for it is released by a new ledger entry.
     public mutating func deleteSchedule(_ id: ScheduleID) throws {
+        let schedule = try Row.fetchOne(db, sql: "SELECT client_id FROM schedule WHERE id = ?", arguments: [id.description])
         try delete(.schedule, id: id.description)
+        guard let client: String = schedule?[0] else { return }
+        let deducted = try Int64.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(CASE kind WHEN 'deduction' THEN amount WHEN 'release' THEN -amount END), 0)
+            FROM ledger_entry WHERE schedule_id = ? AND kind IN ('deduction', 'release')
+            """, arguments: [id.description]) ?? 0
+        if deducted > 0 {
+            _ = try addLedgerEntry(client: ClientID(client)!, kind: .release, amount: deducted, schedule: id, note: "schedule deleted")
+        }
     }
 
     /// Writes the journal of a schedule: creates it, or replaces the text of the one

@@ -85,9 +85,10 @@ public struct ReplicaWriter {
         try run(spec) { try RawStatement.execute(try db.cachedStatement(sql: sql), changed[0].value, changed.dropFirst().map(\.value) + [.text(id)]) }
         beginLog(spec, id, .set)
         for assignment in changed { log.field(ChangeBatchWriter.Key(assignment.field), assignment.value) }
-        // Merging fields carry the value the edit started from, so the server can merge
-        // concurrent edits against it.
-        let base = assignments.indices.filter { spec.mergingColumns.contains(assignments[$0].field) && changed.contains(assignments[$0]) }
+        // Every edit carries the values it started from: the server merges memo text against
+        // them, and knows whether the author had seen the value it replaces (a conflict to
+        // record, or not).
+        let base = assignments.indices.filter { changed.contains(assignments[$0]) }
             .map { (ChangeBatchWriter.Key(assignments[$0].field), FieldValue.fromDatabaseValue(current[$0]) ?? .null) }
         log.endChange(base: base)
         return changed
@@ -96,10 +97,14 @@ public struct ReplicaWriter {
     /// Deletes a row (its dependants go by the schema's cascades, as on the server) and
     /// logs the deletion.
     mutating func delete(_ spec: TableSpec, id: String) throws {
+        // The row as this replica last saw it goes with the deletion: the server tells from
+        // it whether someone else edited the row meanwhile (an edit to keep as a conflict).
+        guard let current = try Row.fetchOne(db, sql: "SELECT \(spec.columns.joined(separator: ", ")) FROM \(spec.table) WHERE id = ?", arguments: [id]) else {
+            throw ReplicaError.notFound(spec.entity, id)
+        }
         try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [id])
-        guard db.changesCount > 0 else { throw ReplicaError.notFound(spec.entity, id) }
         beginLog(spec, id, .delete)
-        log.endChange()
+        log.endChange(base: spec.columns.indices.map { (spec.keys[$0], FieldValue.fromDatabaseValue(current[$0]) ?? .null) })
     }
 
     /// Whether a row exists.

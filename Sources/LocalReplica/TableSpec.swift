@@ -46,9 +46,16 @@ final class TableSpec: Sendable {
     static let schedule = TableSpec(6, .schedule)
     static let journal = TableSpec(7, .journal)
     static let task = TableSpec(8, .task)
+    static let room = TableSpec(9, .room)
+    static let course = TableSpec(10, .course)
+    static let enrolment = TableSpec(11, .enrolment)
+    static let plannedCall = TableSpec(12, .plannedCall)
+    static let ledgerEntry = TableSpec(13, .ledgerEntry)
+    static let conflict = TableSpec(14, .conflict)
 
     /// Every replicated table, parents before children.
-    static let all: [TableSpec] = [branch, staffUser, customField, client, clientTag, memo, schedule, journal, task]
+    static let all: [TableSpec] = [branch, staffUser, customField, client, clientTag, memo, schedule, journal, task,
+                                   room, course, enrolment, plannedCall, ledgerEntry, conflict]
 }
 
 extension FieldValue: DatabaseValueConvertible {

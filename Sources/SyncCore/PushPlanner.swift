@@ -15,19 +15,29 @@ public enum PushPlanner {
         /// The server's state of every row the batch touches, and of the clients that
         /// new child rows refer to; rows absent from the map do not exist on the server.
         public var rows: [RowKey: RowState]
+        /// The server's own site, under which rows made by rule (conflicts, tasks) are logged.
+        public var serverSite: String
+        /// The server's clock (Unix milliseconds).
+        public var now: Int64
+        /// The staff member behind each site the loaded rows and the push name.
+        public var users: [String: String]
 
         /// Creates an input.
-        public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState]) {
+        public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState], serverSite: String = "", now: Int64 = 0, users: [String: String] = [:]) {
             self.site = site
             self.appliedThrough = appliedThrough
             self.rows = rows
+            self.serverSite = serverSite
+            self.now = now
+            self.users = users
         }
     }
 
     /// One entry for the global log, and the row writes it stands for.
     public struct LogEntry: Sendable, Equatable {
-        /// The index of the ack this entry's position belongs to.
-        public var ackIndex: Int
+        /// The index of the ack this entry's position belongs to; `nil` for a row the
+        /// server made by rule, logged under its own site.
+        public var ackIndex: Int?
         /// The change, reduced to the fields that won (all of them for a delete).
         public var change: RowChange
     }
@@ -44,6 +54,21 @@ public enum PushPlanner {
         public var deletedClients: [String]
         /// The site's new highest applied sequence number.
         public var appliedThrough: Int64
+        /// Schedules this plan created or changed, for the booking rules.
+        public var schedules: [String]
+
+        /// Adds rows made by rule (conflicts, tasks) to the plan; a row that exists already
+        /// (the same cause, seen before) is not made twice.
+        public mutating func add(_ derived: DerivedRows, existing: Set<RowKey> = []) {
+            for change in derived.changes {
+                let key = RowKey(change.entity.name, change.rowID)
+                guard rows[key] == nil, !existing.contains(key) else { continue }
+                rows[key] = RowState(deleted: false, fields: Dictionary(uniqueKeysWithValues: change.fields.map {
+                    ($0.field, FieldState(value: $0.value, hlc: change.hlc, site: derived.serverSite))
+                }))
+                log.append(LogEntry(ackIndex: nil, change: change))
+            }
+        }
     }
 
     /// The rows a batch needs loaded: the rows it changes and the clients new child rows
@@ -58,6 +83,26 @@ public enum PushPlanner {
             }
         }
         return keys
+    }
+
+    /// The parents of loaded child rows that are not loaded yet: a second load, so the rules
+    /// know whether an edited row's client still exists.
+    public static func parentKeys(of rows: [RowKey: RowState]) -> Set<RowKey> {
+        var keys = Set<RowKey>()
+        for (key, state) in rows {
+            guard let parent = ReplicatedSchema.entity(key.entity)?.parent,
+                  let parentID = state.fields[parent.field]?.value.textValue else { continue }
+            let parentKey = RowKey(parent.entity.name, parentID)
+            if rows[parentKey] == nil { keys.insert(parentKey) }
+        }
+        return keys
+    }
+
+    /// Every site that wrote a field of `rows`, and `site`: the authors a conflict may name.
+    public static func sites(in rows: [RowKey: RowState], and site: String) -> Set<String> {
+        var sites: Set<String> = [site]
+        for state in rows.values { for field in state.fields.values { sites.insert(field.site) } }
+        return sites
     }
 
     /// Checks the shape of every change (known entities and fields, values of the right
@@ -94,102 +139,26 @@ public enum PushPlanner {
 
     /// Plans a batch that passed ``checkBatch(_:appliedThrough:now:maxSkewMillis:)``.
     public static func plan(_ changes: [WireChange], _ input: Input) -> Plan {
-        var rows = input.rows
-        var touched = Set<RowKey>()
-        var acks: [Ack] = []
-        var log: [LogEntry] = []
-        var deletedClients: [String] = []
-        var applied = input.appliedThrough
-
-        for wire in changes {
-            guard wire.seq > input.appliedThrough else {
-                acks.append(Ack(seq: wire.seq, status: .duplicate))
-                continue
-            }
-            applied = wire.seq
-            let change = wire.rowChange
-            let key = RowKey(change.entity.name, change.rowID)
-            let existing = rows[key]
-            let exists = existing != nil && existing?.deleted == false
-
-            func reject(_ reason: String, _ detail: String) {
-                acks.append(Ack(seq: wire.seq, status: .rejected, reason: reason, detail: detail))
-            }
-
-            if existing?.deleted == true {
-                reject("row_deleted", "\(key) was deleted")
-                continue
-            }
-            if let problem = ChangeValidation.check(change, rowExists: exists) {
-                reject(problem.code, problem.message)
-                continue
-            }
-            if change.operation == .delete {
-                guard exists else {
-                    reject("not_found", "\(key) does not exist on the server")
-                    continue
-                }
-                rows[key] = RowState(deleted: true, fields: existing?.fields ?? [:])
-                touched.insert(key)
-                if change.entity == .client { deletedClients.append(change.rowID) }
-                acks.append(Ack(seq: wire.seq, status: .applied))
-                log.append(LogEntry(ackIndex: acks.count - 1, change: change))
-                continue
-            }
-            if let parent = ReplicatedSchema.entity(change.entity.name)?.parent,
-               case .text(let parentID)? = change.value(of: parent.field) {
-                let parentState = rows[RowKey(parent.entity.name, parentID)]
-                if parentState == nil || parentState?.deleted == true {
-                    reject("parent_missing", "\(parent.entity.name) \(parentID) does not exist on the server")
-                    continue
-                }
-            }
-            var state = existing ?? RowState()
-            var won: [FieldAssignment] = []
-            var lost: [String] = []
-            let mergingFields = Set(ReplicatedSchema.entity(change.entity.name)?.fields.filter(\.mergesText).map(\.name) ?? [])
-            for assignment in change.fields {
-                let current = state.fields[assignment.field]
-                if mergingFields.contains(assignment.field), let current,
-                   let merged = mergeText(current: current, incoming: assignment.value, base: wire.b?[assignment.field], hlc: change.hlc, site: input.site) {
-                    // Concurrent edits of merging text: both survive, merged against the base.
-                    state.fields[assignment.field] = merged
-                    won.append(FieldAssignment(assignment.field, merged.value))
-                    if merged.value != assignment.value { lost.append(assignment.field) }
-                } else if let current, !current.isReplaced(byHLC: change.hlc, site: input.site) {
-                    lost.append(assignment.field)
-                } else {
-                    state.fields[assignment.field] = FieldState(value: assignment.value, hlc: change.hlc, site: input.site)
-                    won.append(assignment)
-                }
-            }
-            if !exists && won.isEmpty && !change.fields.isEmpty {
-                // Cannot happen for a new row (nothing to lose against), kept for safety.
-                reject("superseded", "\(key): every field lost to newer values")
-                continue
-            }
-            rows[key] = state
-            touched.insert(key)
-            acks.append(Ack(seq: wire.seq, status: .applied, superseded: lost.isEmpty ? nil : lost))
-            if !won.isEmpty || !exists {
-                log.append(LogEntry(ackIndex: acks.count - 1, change: RowChange(
-                    seq: change.seq, hlc: change.hlc, entity: change.entity, rowID: change.rowID, operation: .set, fields: won)))
-            }
-        }
-        return Plan(acks: acks, log: log, rows: rows.filter { touched.contains($0.key) }, deletedClients: deletedClients, appliedThrough: applied)
+        var planning = Planning(input: input)
+        for wire in changes { planning.plan(wire) }
+        var plan = Plan(acks: planning.acks, log: planning.log, rows: planning.rows.filter { planning.touched.contains($0.key) },
+                        deletedClients: planning.deletedClients, appliedThrough: planning.applied, schedules: planning.schedules)
+        plan.add(planning.derived, existing: Set(input.rows.keys))
+        return plan
     }
 
     /// The three-way merge of a text field edited concurrently: `nil` when there is nothing
     /// to merge (no base, or the server still holds the base, so the edit simply applies).
     /// The version with the earlier `(hlc, site)` goes first, so every arrival order gives
     /// the same text; the merged field carries the later stamp.
-    static func mergeText(current: FieldState, incoming: FieldValue, base: FieldValue?, hlc: HLCTimestamp, site: String) -> FieldState? {
+    static func mergeText(current: FieldState, incoming: FieldValue, base: FieldValue?, hlc: HLCTimestamp, site: String) -> (state: FieldState, conflicted: Bool)? {
         guard case .text(let baseText)? = base, case .text(let currentText) = current.value, case .text(let incomingText) = incoming,
               currentText != baseText else { return nil }
         let incomingIsLater = current.isReplaced(byHLC: hlc, site: site)
         let merged = TextMerge.merge(base: baseText,
                                      first: incomingIsLater ? currentText : incomingText,
                                      second: incomingIsLater ? incomingText : currentText)
-        return FieldState(value: .text(merged.text), hlc: incomingIsLater ? hlc : current.hlc, site: incomingIsLater ? site : current.site)
+        return (FieldState(value: .text(merged.text), hlc: incomingIsLater ? hlc : current.hlc, site: incomingIsLater ? site : current.site),
+                merged.conflicted)
     }
 }

@@ -55,6 +55,15 @@ public enum ReplicatedSchema {
         public let fields: [Field]
         /// The column that refers to a parent client, with what a deletion of that client does.
         public let parent: (field: String, entity: EntityKind, rule: ParentRule)?
+        /// Whether rows are only ever added (money): the server refuses edits and deletions.
+        public var appendOnly = false
+
+        init(kind: EntityKind, fields: [Field], parent: (field: String, entity: EntityKind, rule: ParentRule)?, appendOnly: Bool = false) {
+            self.kind = kind
+            self.fields = fields
+            self.parent = parent
+            self.appendOnly = appendOnly
+        }
 
         /// The field named `name`.
         public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
@@ -109,6 +118,7 @@ public enum ReplicatedSchema {
             Field("staff_id", id),
             Field("room", .text(maxLength: 100)),
             Field("state", .text(choices: ["scheduled", "done", "cancelled"]), nullable: false, default: .text("scheduled")),
+            Field("course_id", id),
         ], parent: ("client_id", .client, .cascade)),
         Entity(kind: .journal, fields: [
             Field("schedule_id", id, nullable: false, default: nil),
@@ -121,7 +131,57 @@ public enum ReplicatedSchema {
             Field("due", .text(maxLength: 10)),
             Field("client_id", id),
             Field("done", flag, nullable: false, default: .integer(0)),
+            Field("kind", .text(choices: TaskKind.allCases.map(\.rawValue)), nullable: false, default: .text("manual")),
+            Field("branch_id", id),
+            Field("detail", .text(maxLength: 2_000)),
         ], parent: ("client_id", .client, .setNull)),
+        Entity(kind: .room, fields: [
+            Field("branch_id", id),
+            Field("name", .text(maxLength: 100), nullable: false, default: nil),
+            Field("capacity", .integer(range: 1...10_000), nullable: false, default: .integer(1)),
+        ], parent: nil),
+        Entity(kind: .course, fields: [
+            Field("branch_id", id),
+            Field("name", .text(maxLength: 200), nullable: false, default: nil),
+            Field("capacity", .integer(range: 1...10_000), nullable: false, default: nil),
+            Field("staff_id", id),
+        ], parent: nil),
+        Entity(kind: .enrolment, fields: [
+            Field("client_id", id, nullable: false, default: nil),
+            Field("course_id", id, nullable: false, default: nil),
+        ], parent: ("client_id", .client, .cascade)),
+        Entity(kind: .plannedCall, fields: [
+            Field("client_id", id, nullable: false, default: nil),
+            Field("due", timestamp, nullable: false, default: nil),
+            Field("staff_id", id),
+            Field("note", .text(maxLength: 500)),
+            Field("done", flag, nullable: false, default: .integer(0)),
+        ], parent: ("client_id", .client, .cascade)),
+        Entity(kind: .ledgerEntry, fields: [
+            Field("client_id", id, nullable: false, default: nil),
+            Field("kind", .text(choices: ["payment", "deduction", "release", "settlement"]), nullable: false, default: nil),
+            Field("amount", .integer(range: 1...1_000_000_000_000), nullable: false, default: nil),
+            Field("schedule_id", id),
+            Field("author_id", id),
+            Field("note", .text(maxLength: 500)),
+            Field("created_at", timestamp, nullable: false, default: nil),
+        ], parent: ("client_id", .client, .cascade), appendOnly: true),
+        Entity(kind: .conflict, fields: [
+            Field("entity", .text(maxLength: 64), nullable: false, default: nil),
+            Field("entity_id", id, nullable: false, default: nil),
+            Field("field", .text(maxLength: 64)),
+            Field("kind", .text(choices: ConflictKind.allCases.map(\.rawValue)), nullable: false, default: nil),
+            Field("kept", .text()),
+            Field("other", .text()),
+            Field("kept_author_id", id),
+            Field("other_author_id", id),
+            Field("kept_hlc", .integer()),
+            Field("other_hlc", .integer()),
+            Field("flagged", flag, nullable: false, default: .integer(0)),
+            Field("created_at", timestamp, nullable: false, default: nil),
+            Field("resolved_at", timestamp),
+            Field("resolution", .text(choices: ["current", "kept", "other", "edited"])),
+        ], parent: nil),
     ]
 
     private static let byName: [String: Entity] = Dictionary(uniqueKeysWithValues: entities.map { ($0.kind.name, $0) })

@@ -41,6 +41,18 @@ public struct EntityKind: Hashable, Sendable, Codable, CustomStringConvertible, 
     public static let journal: EntityKind = "journal"
     /// Tasks.
     public static let task: EntityKind = "task"
+    /// Rooms of a branch, with a capacity.
+    public static let room: EntityKind = "room"
+    /// Classes (group lessons) of a branch, with a capacity.
+    public static let course: EntityKind = "course"
+    /// A client's membership of a class (group enrolment).
+    public static let enrolment: EntityKind = "enrolment"
+    /// Calls planned to a client.
+    public static let plannedCall: EntityKind = "planned_call"
+    /// Money: append-only entries (payments, deductions, releases, settlements).
+    public static let ledgerEntry: EntityKind = "ledger_entry"
+    /// Conflicts the server recorded beside the winner, to review.
+    public static let conflict: EntityKind = "conflict"
 }
 
 /// The value of one field as stored in SQLite: NULL, an integer or text. Lists and maps

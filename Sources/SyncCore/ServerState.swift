@@ -46,6 +46,9 @@ public struct RowState: Sendable, Equatable {
     /// Its fields.
     public var fields: [String: FieldState]
 
+    /// The pseudo-field of a tombstone that records who deleted the row and when.
+    public static let deletionMark = "_deleted"
+
     /// Creates a row state.
     public init(deleted: Bool = false, fields: [String: FieldState] = [:]) {
         self.deleted = deleted

@@ -72,7 +72,7 @@ extension SQLiteSyncStorage {
                     throw StorageError(ack.detail ?? ack.reason ?? "refused")
                 }
             }
-            try db.execute(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
+            try db.execute(sql: "UPDATE server_meta SET next_seq = MAX(next_seq, ?) WHERE id = 1", arguments: [seq + 1])
         }
     }
 }

@@ -31,20 +31,59 @@ extension SQLiteSyncStorage {
             return .failure(refusal)
         }
         let keys = PushPlanner.keysToLoad(changes.filter { $0.seq > applied })
-        let loaded = try loadRows(keys, db: db)
-        var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded))
+        var loaded = try loadRows(keys, db: db)
+        loaded.merge(try loadRows(PushPlanner.parentKeys(of: loaded), db: db)) { old, _ in old }
+        let server = try serverSite(db)
+        var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, serverSite: server, now: now,
+                                                   users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db)))
+        try applyBookingRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
+        // Rows made by rule take the server's next sequence numbers (after the change that
+        // caused them, when the server itself is writing).
+        var serverSeq = max(try Int64.fetchOne(db, sql: "SELECT next_seq FROM server_meta WHERE id = 1") ?? 1,
+                            site == server ? plan.appliedThrough + 1 : 1)
+        let firstServerSeq = serverSeq
         for entry in plan.log {
-            try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)])
-            plan.acks[entry.ackIndex].position = db.lastInsertedRowID
+            if let ackIndex = entry.ackIndex {
+                try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)])
+                plan.acks[ackIndex].position = db.lastInsertedRowID
+            } else {
+                // A row made by rule: logged as the server's own change.
+                let derived = entry.change
+                let change = RowChange(seq: serverSeq, hlc: derived.hlc, entity: derived.entity, rowID: derived.rowID, operation: derived.operation, fields: derived.fields)
+                serverSeq += 1
+                try RawStatement.execute(insert, .text(server), [.integer(change.seq), .text(WireEncoding.change(change, site: server)), .integer(now)])
+            }
         }
+        if serverSeq != firstServerSeq {
+            try db.execute(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1", arguments: [serverSeq])
+            try recordApplied(site: server, through: serverSeq - 1, db: db)
+        }
+        try recordApplied(site: site, through: plan.appliedThrough, db: db)
+        return .success(PushResponse(acks: plan.acks, appliedThrough: plan.appliedThrough, serverTime: now))
+    }
+
+    private static func recordApplied(site: String, through seq: Int64, db: Database) throws {
         try db.execute(sql: """
             INSERT INTO site_state (site_id, applied_seq) VALUES (?, ?)
-            ON CONFLICT (site_id) DO UPDATE SET applied_seq = excluded.applied_seq
-            """, arguments: [site, plan.appliedThrough])
-        return .success(PushResponse(acks: plan.acks, appliedThrough: plan.appliedThrough, serverTime: now))
+            ON CONFLICT (site_id) DO UPDATE SET applied_seq = MAX(applied_seq, excluded.applied_seq)
+            """, arguments: [site, seq])
+    }
+
+    static func serverSite(_ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT site_id FROM server_meta WHERE id = 1") ?? ""
+    }
+
+    /// The staff member behind each of `sites` (the server's own site has none).
+    private static func users(of sites: Set<String>, db: Database) throws -> [String: String] {
+        var users: [String: String] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT d.user_id FROM device_site s JOIN device d ON d.id = s.device_id WHERE s.site_id = ?")
+        for site in sites {
+            if let user = try String.fetchOne(statement, arguments: [site]) { users[site] = user }
+        }
+        return users
     }
 
     static func loadRows(_ keys: Set<RowKey>, db: Database) throws -> [RowKey: RowState] {

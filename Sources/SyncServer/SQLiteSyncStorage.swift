@@ -66,6 +66,24 @@ public final class SQLiteSyncStorage: SyncStorage {
                 """)
             try db.execute(sql: "INSERT INTO server_meta (id, site_id) VALUES (1, ?)", arguments: [UUID().uuidString.lowercased()])
         }
+        migrator.registerMigration("v2-bookings") { db in
+            try db.execute(sql: """
+                -- Scheduled bookings that can clash (a staff member, a defined room or a
+                -- class), kept beside the records so the booking rules find overlaps by index.
+                CREATE TABLE booking (
+                    schedule_id TEXT PRIMARY KEY NOT NULL,
+                    client_id TEXT NOT NULL,
+                    starts_at TEXT NOT NULL,
+                    ends_at TEXT NOT NULL,
+                    staff_id TEXT,
+                    room_id TEXT,
+                    course_id TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX booking_by_staff ON booking (staff_id, starts_at) WHERE staff_id IS NOT NULL;
+                CREATE INDEX booking_by_room ON booking (room_id, starts_at) WHERE room_id IS NOT NULL;
+                CREATE INDEX booking_by_course ON booking (course_id, starts_at) WHERE course_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -64,7 +64,7 @@ struct ConvergenceTests {
         #expect(try SQLDiff.diff(a.path, b.path) == "")
     }
 
-    @Test func editOfARowDeletedElsewhereIsRefusedRolledBackAndListed() throws {
+    @Test func editOfARowDeletedElsewhereLosesToTheDeletionAndIsKeptAsAConflict() throws {
         let fixture = try SyncFixture()
         let a = try fixture.replica("kim")
         let b = try fixture.replica("lee")
@@ -74,12 +74,14 @@ struct ConvergenceTests {
         try fixture.sync(a)
         try b.write { try $0.editClient(client, ClientEdit(name: "Edited offline")) }
         let report = try SyncClient(replica: b).sync()
-        #expect(report.rejected == 1)
-        let rejected = try b.rejectedChanges()
-        #expect(rejected.map(\.reason) == ["row_deleted"])
-        #expect(rejected.first?.value == "Edited offline")
+        #expect(report.rejected == 0)
+        #expect(try b.rejectedChanges().isEmpty)
+        let conflicts = try b.conflicts()
+        #expect(conflicts.map(\.kind) == ["edit_of_deleted"])
+        #expect(conflicts.first?.other == #"{"name":"Edited offline"}"#)
         #expect(throws: ReplicaError.self) { try b.client(client) }
         #expect(try b.status().pending == 0)
+        try fixture.sync(a)
         #expect(try SQLDiff.diff(a.path, b.path) == "")
     }
 

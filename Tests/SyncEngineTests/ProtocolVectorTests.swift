@@ -19,11 +19,19 @@ struct ProtocolVector: Decodable, CustomTestStringConvertible, Sendable {
         let expectError: ExpectedError?
     }
 
+    struct Derived: Decodable, Sendable {
+        let e: String
+        let f: [String: FieldValue]
+    }
+
     let name: String
     let description: String
     let pushes: [Push]
     let expectRows: [RowsResponse.Row]
     let expectLogSize: Int?
+    /// Rows the server made by rule (`conflict`, `task`), in log order: each listed field
+    /// must have this value.
+    let expectDerived: [Derived]?
     var testDescription: String { name }
 
     static func all() throws -> [ProtocolVector] {
@@ -78,6 +86,16 @@ struct ProtocolVectorTests {
             #expect(actual.exists == expected.exists, "\(vector.name): \(expected.e) \(expected.r)")
             for (field, value) in expected.f ?? [:] {
                 #expect(actual.f?[field] == value, "\(vector.name): \(expected.e).\(field)")
+            }
+        }
+        if let expected = vector.expectDerived {
+            let page = try http.send(method: "GET", url: server.url + "/v1/pull?after=0&limit=1000", headers: headers, body: nil, timeout: 10)
+            let derived = try JSONDecoder().decode(PullResponse.self, from: page.body).changes.filter { $0.e == "conflict" || ($0.e == "task" && $0.f?["kind"] != .text("manual")) }
+            #expect(derived.map(\.e) == expected.map(\.e), "\(vector.name): rows made by rule")
+            for (made, wanted) in zip(derived, expected) {
+                for (field, value) in wanted.f {
+                    #expect(made.f?[field] == value, "\(vector.name): \(made.e).\(field)")
+                }
             }
         }
         if let size = vector.expectLogSize {

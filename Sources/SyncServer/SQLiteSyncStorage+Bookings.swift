@@ -1,0 +1,64 @@
+import GRDB
+import SyncCore
+
+extension SQLiteSyncStorage {
+    /// Keeps the booking index in step with the schedules a plan changed, and adds a task to
+    /// the plan for each double booking or over-full class it finds (``BookingRules``).
+    static func applyBookingRules(_ plan: inout PushPlanner.Plan, serverSite: String, now: Int64, db: Database) throws {
+        guard !plan.schedules.isEmpty else { return }
+        var derived = DerivedRows(serverSite: serverSite, now: now, users: [:])
+        var taskKeys = Set<RowKey>()
+        for id in Set(plan.schedules).sorted() {
+            guard let state = plan.rows[RowKey(EntityKind.schedule.name, id)] else { continue }
+            let fields = state.fields.mapValues(\.value)
+            let room = fields["room"]?.textValue
+            let rooms: Set<String> = try room.map { try isLiveRecord(.room, $0, db: db) ? [$0] : [] } ?? []
+            guard !state.deleted, let booking = BookingRules.Booking(id: id, fields: fields, rooms: rooms) else {
+                try db.execute(sql: "DELETE FROM booking WHERE schedule_id = ?", arguments: [id])
+                continue
+            }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO booking (schedule_id, client_id, starts_at, ends_at, staff_id, room_id, course_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, booking.client, booking.startsAt, booking.endsAt, booking.staff, booking.room, booking.course])
+            let others = try overlapping(booking, db: db)
+            let clashes = BookingRules.clashes(of: booking, among: others,
+                                               roomCapacity: try capacities(.room, booking.room, db: db),
+                                               courseCapacity: try capacities(.course, booking.course, db: db))
+            let branch = try record(.client, booking.client, db: db)?.fields["branch_id"]?.value.textValue
+            for clash in clashes {
+                BookingRules.task(for: clash, branch: branch, client: booking.client, hlc: state.fields.values.map(\.hlc).max() ?? .zero, into: &derived)
+            }
+            taskKeys.formUnion(derived.changes.map { RowKey($0.entity.name, $0.rowID) })
+        }
+        let existing = try loadRows(taskKeys, db: db)
+        plan.add(derived, existing: Set(existing.keys))
+    }
+
+    private static func overlapping(_ booking: BookingRules.Booking, db: Database) throws -> [BookingRules.Booking] {
+        var found: [String: BookingRules.Booking] = [:]
+        for (column, value) in [("staff_id", booking.staff), ("room_id", booking.room), ("course_id", booking.course)] {
+            guard let value else { continue }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT schedule_id, client_id, starts_at, ends_at, staff_id, room_id, course_id FROM booking
+                WHERE \(column) = ? AND starts_at < ? AND ends_at > ?
+                """, arguments: [value, booking.endsAt, booking.startsAt])
+            for row in rows {
+                found[row[0]] = BookingRules.Booking(id: row[0], client: row[1], startsAt: row[2], endsAt: row[3], staff: row[4], room: row[5], course: row[6])
+            }
+        }
+        return found.values.sorted { $0.id < $1.id }
+    }
+
+    private static func capacities(_ entity: EntityKind, _ id: String?, db: Database) throws -> [String: Int64] {
+        guard let id, case .integer(let capacity)? = try record(entity, id, db: db)?.fields["capacity"]?.value else { return [:] }
+        return [id: capacity]
+    }
+
+    private static func record(_ entity: EntityKind, _ id: String, db: Database) throws -> RowState? {
+        try loadRows([RowKey(entity.name, id)], db: db)[RowKey(entity.name, id)]
+    }
+
+    private static func isLiveRecord(_ entity: EntityKind, _ id: String, db: Database) throws -> Bool {
+        try record(entity, id, db: db)?.deleted == false
+    }
+}
