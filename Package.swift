@@ -122,7 +122,8 @@ let package = Package(
         .testTarget(
             name: "ConflictTests",
             dependencies: [
-                "SyncEngine", "CRMTestSupport", "LocalReplica", "crm", "crm-server",
+                "SyncEngine", "CRMTestSupport", "LocalReplica", "crm", "crm-server", "SyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
