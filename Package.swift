@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "crm", targets: ["crm"]),
         .executable(name: "crm-server", targets: ["crm-server"]),
         .executable(name: "crm-bench", targets: ["CRMBench"]),
+        .executable(name: "crm-sim", targets: ["crm-sim"]),
         .library(name: "CRMModel", targets: ["CRMModel"]),
         .library(name: "SyncCore", targets: ["SyncCore"]),
         .library(name: "LocalReplica", targets: ["LocalReplica"]),
@@ -99,6 +100,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "CRMSim", dependencies: ["CRMModel", "SyncCore", "LocalReplica", "SyncEngine", "SyncServer"]),
+        .executableTarget(
+            name: "crm-sim",
+            dependencies: ["CRMSim", "SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(
             name: "CRMTestSupport",
             dependencies: ["CRMModel", "SyncCore", "LocalReplica", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]
@@ -122,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "ConflictTests",
             dependencies: [
-                "SyncEngine", "CRMTestSupport", "LocalReplica", "crm", "crm-server", "SyncCore",
+                "SyncEngine", "CRMTestSupport", "LocalReplica", "crm", "crm-server", "SyncCore", "CRMSim",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -35,9 +35,9 @@ extension Replica {
     }
 
     /// Settles a push: advances the acknowledged sequence, drops fully acknowledged outbox
-    /// rows, and keeps refused changes in the rejected list. Returns the rows whose server
-    /// version must be read back (refused, superseded or unheard-of outcomes), in one
-    /// transaction with the bookkeeping.
+    /// rows, and keeps refused changes in the rejected list. Records, in the same
+    /// transaction, the rows whose server version must be read back (refused, superseded or
+    /// unheard-of outcomes), and returns every row still waiting for that read.
     public func recordPush(_ pushed: [RowChange], response: PushResponse, now: Timestamp) throws -> [RowsRequest.Key] {
         try pool.write { db in
             let bySeq = Dictionary(uniqueKeysWithValues: pushed.map { ($0.seq, $0) })
@@ -57,9 +57,20 @@ extension Replica {
             }
             try db.execute(sql: "UPDATE replica_meta SET acked_seq = MAX(acked_seq, ?) WHERE id = 1", arguments: [response.appliedThrough])
             try db.execute(sql: "DELETE FROM outbox WHERE last_seq <= (SELECT acked_seq FROM replica_meta WHERE id = 1)")
-            var seen = Set<RowsRequest.Key>()
-            return keys.filter { seen.insert($0).inserted }
+            for key in keys {
+                try db.execute(sql: "INSERT OR IGNORE INTO pending_row_read (entity, row_id) VALUES (?, ?)", arguments: [key.e, key.r])
+            }
+            return try Self.pendingRowReads(db)
         }
+    }
+
+    /// Rows whose server version a settled push still needs read back.
+    public func pendingRowReads() throws -> [RowsRequest.Key] {
+        try read { db in try Self.pendingRowReads(db) }
+    }
+
+    private static func pendingRowReads(_ db: Database) throws -> [RowsRequest.Key] {
+        try Row.fetchAll(db, sql: "SELECT entity, row_id FROM pending_row_read ORDER BY entity, row_id").map { RowsRequest.Key(e: $0[0], r: $0[1]) }
     }
 
     /// Writes the server's version of rows read back after a push. Fields with changes
@@ -68,6 +79,7 @@ extension Replica {
         try pool.write { db in
             let pending = try Self.unacknowledged(db)
             for row in response.rows {
+                try db.execute(sql: "DELETE FROM pending_row_read WHERE entity = ? AND row_id = ?", arguments: [row.e, row.r])
                 guard let spec = RemoteApply.spec(row.e) else { continue }
                 let local = pending.filter { $0.entity.name == row.e && $0.rowID == row.r }
                 if !row.exists {

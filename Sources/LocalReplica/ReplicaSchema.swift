@@ -38,6 +38,14 @@ enum ReplicaSchema {
             );
             CREATE INDEX conflict_by_row ON conflict (entity, entity_id);
 
+            -- Rows whose server version must be read back after a push (refused, superseded
+            -- or unheard-of outcomes), kept until read so a lost reply cannot skip them.
+            CREATE TABLE pending_row_read (
+                entity TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                PRIMARY KEY (entity, row_id)
+            ) WITHOUT ROWID;
+
             ALTER TABLE schedule ADD COLUMN course_id TEXT;
             ALTER TABLE task ADD COLUMN kind TEXT NOT NULL DEFAULT 'manual';
             ALTER TABLE task ADD COLUMN branch_id TEXT;

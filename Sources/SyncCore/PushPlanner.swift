@@ -6,6 +6,16 @@
 /// infallible once the request is well-formed; a malformed batch (sequence gap, clock far
 /// ahead) yields an error and no writes.
 public enum PushPlanner {
+    /// Switches for the rules. Every default is the product's behaviour; the simulation
+    /// turns one off to prove that its checks catch a broken rule.
+    public struct Rules: Sendable {
+        /// Memo text takes the later edit whole, with no merge and no conflict record.
+        public var brokenMemoMerge = false
+
+        /// The product's rules.
+        public init(brokenMemoMerge: Bool = false) { self.brokenMemoMerge = brokenMemoMerge }
+    }
+
     /// What the planner needs to know.
     public struct Input: Sendable {
         /// The pushing site.
@@ -21,9 +31,13 @@ public enum PushPlanner {
         public var now: Int64
         /// The staff member behind each site the loaded rows and the push name.
         public var users: [String: String]
+        /// The rules' switches.
+        public var rules: Rules
 
         /// Creates an input.
-        public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState], serverSite: String = "", now: Int64 = 0, users: [String: String] = [:]) {
+        public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState], serverSite: String = "", now: Int64 = 0, users: [String: String] = [:],
+                    rules: Rules = .init()) {
+            self.rules = rules
             self.site = site
             self.appliedThrough = appliedThrough
             self.rows = rows
@@ -147,13 +161,14 @@ public enum PushPlanner {
         return plan
     }
 
-    /// The three-way merge of a text field edited concurrently: `nil` when there is nothing
-    /// to merge (no base, or the server still holds the base, so the edit simply applies).
+    /// The three-way merge of a text field against the edit's base: `nil` when the edit
+    /// carries no base (the later stamp wins then).
     /// The version with the earlier `(hlc, site)` goes first, so every arrival order gives
     /// the same text; the merged field carries the later stamp.
     static func mergeText(current: FieldState, incoming: FieldValue, base: FieldValue?, hlc: HLCTimestamp, site: String) -> (state: FieldState, conflicted: Bool)? {
-        guard case .text(let baseText)? = base, case .text(let currentText) = current.value, case .text(let incomingText) = incoming,
-              currentText != baseText else { return nil }
+        // Even when the server still holds the base, the edit applies through the merge: its
+        // stamp may be older (a clock behind), but it was made on top of what is there.
+        guard case .text(let baseText)? = base, case .text(let currentText) = current.value, case .text(let incomingText) = incoming else { return nil }
         let incomingIsLater = current.isReplaced(byHLC: hlc, site: site)
         let merged = TextMerge.merge(base: baseText,
                                      first: incomingIsLater ? currentText : incomingText,

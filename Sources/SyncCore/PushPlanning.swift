@@ -80,12 +80,13 @@ struct Planning {
         acks.append(Ack(seq: wire.seq, status: .applied, superseded: change.fields.map(\.field)))
     }
 
-    /// Fields of the row that another site changed after the deleting replica read it (its
-    /// base, sent with the deletion).
+    /// Fields of the row that changed after the deleting replica read it (its base, sent
+    /// with the deletion). The site is not asked: a merged memo text carries the stamp of
+    /// the deleting site's own edit while holding words it never saw.
     private func unseenEdits(_ existing: RowState, base: [String: FieldValue]?) -> [(String, FieldState)] {
         guard let base else { return [] }
         return existing.fields.filter { name, state in
-            state.site != site && base[name].map { $0 != state.value } == true
+            base[name].map { $0 != state.value } == true
         }.sorted { $0.key < $1.key }
     }
 
@@ -125,7 +126,7 @@ struct Planning {
             let current = state.fields[assignment.field]
             let base = wire.b?[assignment.field]
             let incoming = DerivedRows.Side(assignment.value, site: site, hlc: change.hlc)
-            if field?.mergesText == true, let current, let merged = PushPlanner.mergeText(current: current, incoming: assignment.value, base: base, hlc: change.hlc, site: site) {
+            if field?.mergesText == true, !input.rules.brokenMemoMerge, let current, let merged = PushPlanner.mergeText(current: current, incoming: assignment.value, base: base, hlc: change.hlc, site: site) {
                 // Concurrent edits of merging text: both survive, merged against the base.
                 state.fields[assignment.field] = merged.state
                 won.append(FieldAssignment(assignment.field, merged.state.value))
@@ -140,11 +141,11 @@ struct Planning {
                 }
             } else if let current, !current.isReplaced(byHLC: change.hlc, site: site) {
                 lost.append(assignment.field)
-                if isConcurrent(current, assignment.value, base: base) {
+                if field?.mergesText != true, isConcurrent(current, assignment.value, base: base) {
                     sameField(key, assignment.field, kept: .init(current.value, site: current.site, hlc: current.hlc), other: incoming, seq: wire.seq)
                 }
             } else {
-                if let current, isConcurrent(current, assignment.value, base: base) {
+                if field?.mergesText != true, let current, isConcurrent(current, assignment.value, base: base) {
                     sameField(key, assignment.field, kept: incoming, other: .init(current.value, site: current.site, hlc: current.hlc), seq: wire.seq)
                 }
                 state.fields[assignment.field] = FieldState(value: assignment.value, hlc: change.hlc, site: site)

@@ -38,7 +38,7 @@ public struct SyncConfiguration: Sendable {
 /// ```
 public final class SyncClient {
     let replica: Replica
-    let transport: SyncTransport
+    let transport: any SyncEndpoint
     let configuration: SyncConfiguration
     let logger: Logger
     let clock: any WallClock
@@ -56,11 +56,27 @@ public final class SyncClient {
         self.clock = clock
     }
 
+    /// Creates a client that talks to the server through `endpoint` (the deterministic
+    /// simulation calls the server's store directly).
+    public init(replica: Replica, endpoint: any SyncEndpoint, configuration: SyncConfiguration = .init(), clock: any WallClock,
+                logger: Logger = Logger(label: "crm.sync", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.replica = replica
+        transport = endpoint
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+    }
+
     /// Registers a new replica with the server and records the server in the replica.
     public static func register(replica: Replica, serverURL: String, token: String, caFile: String?) throws -> RegisterResponse {
-        let transport = SyncTransport(baseURL: serverURL, token: token, caFile: caFile)
-        let response = try transport.register(site: replica.siteID)
+        let response = try register(replica: replica, endpoint: SyncTransport(baseURL: serverURL, token: token, caFile: caFile), serverURL: serverURL, caFile: caFile)
         try DeviceCredentials.save(token, forReplica: replica.path)
+        return response
+    }
+
+    /// Registers a new replica through `endpoint` and records `serverURL` in the replica.
+    public static func register(replica: Replica, endpoint: any SyncEndpoint, serverURL: String, caFile: String? = nil) throws -> RegisterResponse {
+        let response = try endpoint.register(site: replica.siteID)
         try replica.attachServer(url: serverURL, caFile: caFile, userID: response.user)
         return response
     }
@@ -82,6 +98,8 @@ public final class SyncClient {
     public func pushAll() throws -> SyncReport {
         var report = SyncReport()
         var skewRetries = 0
+        // Rows a previous settle could not read back (its reply was lost) come first.
+        try readBack(try replica.pendingRowReads())
         var prepared: [(seq: Int64, json: String)]?
         while true {
             let pending = try prepared ?? replica.pendingWireChanges(limit: configuration.pushBatch)
@@ -122,7 +140,11 @@ public final class SyncClient {
         let changes = try pushed.filter { attention.contains($0.seq) }.map {
             try decoder.decode(WireChange.self, from: Data($0.json.utf8)).rowChange
         }
-        let keys = try replica.recordPush(changes, response: response, now: now)
+        try readBack(try replica.recordPush(changes, response: response, now: now))
+    }
+
+    /// Reads rows back from the server and writes its version into the replica.
+    private func readBack(_ keys: [RowsRequest.Key]) throws {
         for start in stride(from: 0, to: keys.count, by: configuration.pushBatch) {
             let rows = try transport.rows(RowsRequest(keys: Array(keys[start..<min(start + configuration.pushBatch, keys.count)])))
             try replica.applyServerRows(rows)

@@ -18,6 +18,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
     /// One line naming the cause.
     public let description: String
 
-    static func retry(_ message: String) -> SyncError { SyncError(recovery: .retry, description: message) }
-    static func fatal(_ message: String) -> SyncError { SyncError(recovery: .fatal, description: message) }
+    /// A failure worth trying again (network, 5xx).
+    public static func retry(_ message: String) -> SyncError { SyncError(recovery: .retry, description: message) }
+    /// A failure that retrying cannot fix.
+    public static func fatal(_ message: String) -> SyncError { SyncError(recovery: .fatal, description: message) }
 }

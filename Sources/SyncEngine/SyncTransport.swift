@@ -1,10 +1,25 @@
 import Foundation
 import SyncCore
 
-/// The sync protocol's requests over one `CurlHTTPClient` (protocol/SYNC.md). Maps HTTP
-/// outcomes to ``SyncError`` recoveries: transport failures and 5xx retry, 401 stops with
+/// The requests of the sync protocol (protocol/SYNC.md), whatever carries them: HTTP
+/// through libcurl for real, a direct call into the server's store in the deterministic
+/// simulation. Failures are ``SyncError``s: `.retry` for anything worth trying again.
+public protocol SyncEndpoint {
+    /// Registers a replica's site for the authenticated device.
+    func register(site: SiteID) throws -> RegisterResponse
+    /// A push of changes already in wire form (see `Replica.pendingWireChanges`); a refusal
+    /// of the whole batch (409: sequence gap, clock skew) comes back as `.failure`.
+    func push(site: SiteID, wireChanges: [String]) throws -> Result<PushResponse, ErrorResponse>
+    /// The server's current version of some rows.
+    func rows(_ request: RowsRequest) throws -> RowsResponse
+    /// A page of the log after `cursor`, waiting up to `wait` seconds for something new.
+    func pull(after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse
+}
+
+/// The sync protocol's requests over one `CurlHTTPClient`. Maps HTTP outcomes to
+/// ``SyncError`` recoveries: transport failures and 5xx retry, 401 stops with
 /// "unauthorized", other 4xx stop as protocol errors.
-final class SyncTransport {
+final class SyncTransport: SyncEndpoint {
     private let http: CurlHTTPClient
     private let baseURL: String
     private let token: String
@@ -24,9 +39,6 @@ final class SyncTransport {
         try decode(try exchange("POST", "/v1/register", body: RegisterRequest(site: site.description)))
     }
 
-    /// A push; a refusal of the whole batch (409: sequence gap, clock skew) comes back as
-    /// `.failure` for the caller to act on.
-    /// A push of changes already in wire form (see `Replica.pendingWireChanges`).
     func push(site: SiteID, wireChanges: [String]) throws -> Result<PushResponse, ErrorResponse> {
         var body = Data(#"{"site":""#.utf8)
         body.append(contentsOf: site.description.utf8)

@@ -16,7 +16,7 @@ extension SQLiteSyncStorage {
     }
 
     public func addBranch(name: String, now: Int64) async throws -> String {
-        let id = UUIDv7Generator().next().uuidString.lowercased()
+        let id = ids.next().uuidString.lowercased()
         try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .branch, rowID: id, operation: .set, fields: [FieldAssignment("name", .text(name))]), now: now)
         return id
     }
@@ -26,7 +26,7 @@ extension SQLiteSyncStorage {
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'branch' AND row_id = ? AND deleted = 0)", arguments: [branch]) ?? false
         }
         guard exists else { throw StorageError("--branch: branch \(branch) not found") }
-        let id = UUIDv7Generator().next().uuidString.lowercased()
+        let id = ids.next().uuidString.lowercased()
         try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .staffUser, rowID: id, operation: .set, fields: [
             FieldAssignment("name", .text(name)), FieldAssignment("role", .text(role)), FieldAssignment("team", .text(team)),
             FieldAssignment("branch_id", .text(branch)),
@@ -35,7 +35,7 @@ extension SQLiteSyncStorage {
     }
 
     public func addDevice(user: String, name: String, tokenHash: String) async throws -> String {
-        let id = UUIDv7Generator().next().uuidString.lowercased()
+        let id = ids.next().uuidString.lowercased()
         try await pool.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'staff_user' AND row_id = ? AND deleted = 0)", arguments: [user]) == true else {
                 throw StorageError("--user: staff user \(user) not found")

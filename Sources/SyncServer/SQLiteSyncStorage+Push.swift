@@ -20,12 +20,13 @@ extension SQLiteSyncStorage {
                   owner == device.id else {
                 return .failure(ErrorResponse(code: "site_not_registered", message: "site \(request.site) is not registered to this device"))
             }
-            return try Self.apply(request.changes, site: request.site, db: db, now: now, maxSkewMillis: maxSkewMillis)
+            return try Self.apply(request.changes, site: request.site, db: db, now: now, maxSkewMillis: maxSkewMillis, rules: rules)
         }
     }
 
     /// Plans and writes a batch inside the caller's transaction.
-    static func apply(_ changes: [WireChange], site: String, db: Database, now: Int64, maxSkewMillis: Int64) throws -> Result<PushResponse, ErrorResponse> {
+    static func apply(_ changes: [WireChange], site: String, db: Database, now: Int64, maxSkewMillis: Int64,
+                      rules: PushPlanner.Rules = .init()) throws -> Result<PushResponse, ErrorResponse> {
         let applied = try Int64.fetchOne(db, sql: "SELECT applied_seq FROM site_state WHERE site_id = ?", arguments: [site]) ?? 0
         if let refusal = PushPlanner.checkBatch(changes, appliedThrough: applied, now: now, maxSkewMillis: maxSkewMillis) {
             return .failure(refusal)
@@ -35,7 +36,7 @@ extension SQLiteSyncStorage {
         loaded.merge(try loadRows(PushPlanner.parentKeys(of: loaded), db: db)) { old, _ in old }
         let server = try serverSite(db)
         var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, serverSite: server, now: now,
-                                                   users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db)))
+                                                   users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules))
         try applyBookingRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }

@@ -1,3 +1,4 @@
+import CRMModel
 import Foundation
 import GRDB
 import SyncCore
@@ -7,9 +8,16 @@ import SyncCore
 /// set it; the global log holds every applied change in order.
 public final class SQLiteSyncStorage: SyncStorage {
     let pool: DatabasePool
+    /// Makes the ids of rows the admin commands create.
+    let ids: UUIDv7Generator
+    /// Switches for the conflict rules (the simulation's negative control breaks one).
+    let rules: PushPlanner.Rules
 
-    /// Opens (creating if needed) the store at `path`.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the store at `path`. `ids` and `rules` are for tests and
+    /// the simulation: a seeded id generator, a deliberately broken rule.
+    public init(path: String, ids: UUIDv7Generator = UUIDv7Generator(), rules: PushPlanner.Rules = .init()) throws {
+        self.ids = ids
+        self.rules = rules
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in

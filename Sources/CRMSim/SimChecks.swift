@@ -1,0 +1,44 @@
+import LocalReplica
+import SyncCore
+import SyncServer
+
+extension Simulation {
+    /// The promises after the quiesce: every replica equals the server, every change the
+    /// server acknowledged is in its log once, every word anyone typed into a memo survives.
+    func check(_ storage: SQLiteSyncStorage) throws -> [String] {
+        var failures: [String] = []
+        let audit = try storage.audit()
+        for office in offices {
+            let rows = try office.replica.replicatedRows()
+            for (entity, serverRows) in audit.rows {
+                let local = rows[entity] ?? [:]
+                for id in Set(serverRows.keys).union(local.keys).sorted() where serverRows[id] != local[id] {
+                    failures.append("office\(office.index) diverges on \(entity) \(id): replica \(describe(local[id])), server \(describe(serverRows[id]))")
+                }
+            }
+            let status = try office.replica.status()
+            let written = try office.replica.lastWrittenSeq()
+            if status.pending != 0 { failures.append("office\(office.index) still has \(status.pending) changes pending") }
+            if audit.appliedSeq[office.replica.siteID.description, default: 0] != written {
+                failures.append("office\(office.index) wrote \(written) changes; the server applied \(audit.appliedSeq[office.replica.siteID.description, default: 0])")
+            }
+        }
+        failures += audit.duplicatedChanges.map { "change \($0) is in the server's log twice" }
+        let memoText = (audit.rows["memo"] ?? [:]).compactMapValues { $0["text"]?.textValue }
+        var recorded: [String: String] = [:]
+        for conflict in (audit.rows["conflict"] ?? [:]).values {
+            guard let id = conflict["entity_id"]?.textValue else { continue }
+            recorded[id, default: ""] += " \(conflict["kept"]?.textValue ?? "") \(conflict["other"]?.textValue ?? "")"
+        }
+        let liveClients = Set((audit.rows["client"] ?? [:]).keys)
+        let deleted = Set(words.inserted.values.map(\.client)).subtracting(liveClients)
+        let lost = words.lost(memoText: memoText, recorded: recorded, deletedClients: deleted)
+        if !lost.isEmpty { failures.append("memo words typed and lost: \(lost.joined(separator: " "))") }
+        return failures
+    }
+
+    private func describe(_ fields: [String: FieldValue]?) -> String {
+        guard let fields else { return "absent" }
+        return "{" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+    }
+}

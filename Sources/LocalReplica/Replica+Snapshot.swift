@@ -1,0 +1,27 @@
+import GRDB
+import SyncCore
+
+/// Every replicated row of a replica, by entity and id: what sync makes equal everywhere.
+public typealias ReplicatedRows = [String: [String: [String: FieldValue]]]
+
+extension Replica {
+    /// The replicated rows this replica holds (replica bookkeeping left out), to compare
+    /// with the server's or another replica's.
+    public func replicatedRows() throws -> ReplicatedRows {
+        try read { db in
+            var rows: ReplicatedRows = [:]
+            for spec in TableSpec.all {
+                var table: [String: [String: FieldValue]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT id, \(spec.columns.joined(separator: ", ")) FROM \(spec.table)") {
+                    var fields: [String: FieldValue] = [:]
+                    for (index, column) in spec.columns.enumerated() {
+                        fields[column] = FieldValue.fromDatabaseValue(row[index + 1]) ?? .null
+                    }
+                    table[row[0]] = fields
+                }
+                rows[spec.table] = table
+            }
+            return rows
+        }
+    }
+}
