@@ -49,9 +49,16 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(
-            name: "SyncServer",
+            name: "ServerStore",
             dependencies: [
                 "CRMModel", "SyncCore", "SQLiteBinding",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "CRMModel", "SyncCore", "SQLiteBinding", "ServerStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -100,7 +107,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "CRMSim", dependencies: ["CRMModel", "SyncCore", "LocalReplica", "SyncEngine", "SyncServer"]),
+        .target(name: "CRMSim", dependencies: ["CRMModel", "SyncCore", "LocalReplica", "SyncEngine", "ServerStore"]),
         .executableTarget(
             name: "crm-sim",
             dependencies: ["CRMSim", "SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]

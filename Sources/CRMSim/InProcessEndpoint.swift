@@ -2,7 +2,7 @@ import CRMModel
 import Foundation
 import SyncCore
 import SyncEngine
-import SyncServer
+import ServerStore
 
 /// A workstation's line to the server with no socket: each request calls the server's
 /// store directly, through the same checks the HTTP routes make, with the network's

@@ -1,6 +1,6 @@
 import LocalReplica
 import SyncCore
-import SyncServer
+import ServerStore
 
 extension Simulation {
     /// The promises after the quiesce: every replica equals the server, every change the

@@ -6,7 +6,7 @@ extension Simulation {
     /// One random edit at `office`, chosen from what its replica holds now. Returns what
     /// it did, for the trace.
     func edit(_ office: Office) throws -> String {
-        let rows = try office.replica.replicatedRows()
+        let rows = try office.replica.replicatedRows(of: ["client", "memo", "schedule"])
         let clients = (rows["client"] ?? [:]).keys.sorted()
         let memos = (rows["memo"] ?? [:]).sorted { $0.key < $1.key }
         let schedules = (rows["schedule"] ?? [:]).keys.sorted()

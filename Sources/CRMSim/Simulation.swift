@@ -3,7 +3,7 @@ import Foundation
 import LocalReplica
 import SyncCore
 import SyncEngine
-import SyncServer
+import ServerStore
 
 /// One deterministic run: an in-process server and four workstations with skewed clocks,
 /// random edits, deletes, assignments, bookings and money entries, random sync order,
@@ -83,9 +83,13 @@ public final class Simulation {
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Empty store and replica files are copied from templates made once per process:
+        // creating and migrating five SQLite files would take half of a run's time.
+        let templates = try SimTemplates.shared(in: settings.directory, startMillis: clock.nowMillis())
+        try FileManager.default.copyItem(atPath: templates.server, toPath: directory + "/server.sqlite")
         let storage = try SQLiteSyncStorage(path: directory + "/server.sqlite",
                                             ids: UUIDv7Generator(now: { [clock] in clock.nowMillis() }, seed: seed), rules: settings.rules)
-        try setUp(storage, directory: directory)
+        try setUp(storage, directory: directory, templates: templates)
         for step in 0..<settings.steps {
             clock.advance(by: Int64(1 + random.next() % 3_000))
             try self.step(step)
@@ -97,21 +101,22 @@ public final class Simulation {
         return Outcome(seed: seed, trace: trace, failures: failures)
     }
 
-    private func setUp(_ storage: SQLiteSyncStorage, directory: String) throws {
+    private func setUp(_ storage: SQLiteSyncStorage, directory: String, templates: SimTemplates) throws {
         let now = clock.nowMillis()
         let branch = try blocking { try await storage.addBranch(name: "Seoul", now: now) }
         for index in 0..<4 {
             let name = "office\(index)"
             let user = try blocking { try await storage.addUser(name: name, role: "executive", team: "other", branch: branch, now: now) }
             let token = "token-\(index)"
-            _ = try blocking { try await storage.addDevice(user: user, name: name, tokenHash: DeviceToken.hash(token)) }
-            guard let device = try blocking({ try await storage.device(tokenHash: DeviceToken.hash(token)) }) else { throw SyncError.fatal("no device") }
+            _ = try blocking { try await storage.addDevice(user: user, name: name, tokenHash: "sim-" + token) }
+            guard let device = try blocking({ try await storage.device(tokenHash: "sim-" + token) }) else { throw SyncError.fatal("no device") }
             // Clocks up to a day off either way.
             let skew = Int64(random.next() % 172_800_001) - 86_400_000
             let configuration = ReplicaConfiguration(clock: SkewedClock(base: clock, skew: skew),
                                                      ids: UUIDv7Generator(now: { [clock] in clock.nowMillis() }, seed: seed &* 31 &+ UInt64(index)))
             let path = directory + "/\(name).crm"
-            let replica = try Replica.create(at: path, configuration: configuration)
+            try FileManager.default.copyItem(atPath: templates.replicas[index], toPath: path)
+            let replica = try Replica.open(at: path, configuration: configuration)
             let endpoint = InProcessEndpoint(storage: storage, device: device, index: index, network: network, clock: clock, maxSkewMillis: 60_000)
             _ = try SyncClient.register(replica: replica, endpoint: endpoint, serverURL: "sim://server")
             offices.append(Office(index: index, path: path, configuration: configuration, endpoint: endpoint, replica: replica))

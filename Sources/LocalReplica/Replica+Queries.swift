@@ -71,8 +71,8 @@ extension Replica {
                 """, arguments: [id.description]) else {
                 throw ReplicaError.notFound(.client, id.description)
             }
-            let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM client_tag WHERE client_id = ? ORDER BY tag", arguments: [id.description])
-            let memos = try Row.fetchAll(db, sql: "SELECT id, text, type, author_id, created_at FROM memo WHERE client_id = ? ORDER BY created_at, id", arguments: [id.description]).map {
+            let tags = try String.fetchAll(try db.cachedStatement(sql: "SELECT DISTINCT tag FROM client_tag WHERE client_id = ? ORDER BY tag"), arguments: [id.description])
+            let memos = try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, text, type, author_id, created_at FROM memo WHERE client_id = ? ORDER BY created_at, id"), arguments: [id.description]).map {
                 MemoView(id: $0[0], text: $0[1], type: $0[2], author: $0[3], createdAt: $0[4])
             }
             let schedules = try Row.fetchAll(db, sql: """
@@ -88,7 +88,7 @@ extension Replica {
                 """, arguments: [id.description]).map {
                 LedgerEntryView(id: $0[0], kind: $0[1], amount: $0[2], scheduleId: $0[3], note: $0[4], createdAt: $0[5])
             }
-            let balance = try Int64.fetchOne(db, sql: "SELECT balance FROM client_balance WHERE client_id = ?", arguments: [id.description]) ?? 0
+            let balance = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT balance FROM client_balance WHERE client_id = ?"), arguments: [id.description]) ?? 0
             return ClientDetail(
                 id: row[0], name: row[1], phones: Self.decodeList(row[2]), emails: Self.decodeList(row[3]), birthDate: row[4],
                 status: row[5], assignee: row[6], branch: row[7], dormant: row[8], archiveReason: row[9], tags: tags,
@@ -126,7 +126,7 @@ extension Replica {
     /// Local changes the server refused, oldest first.
     public func rejectedChanges() throws -> [RejectedView] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, seq, entity, entity_id, field, value, reason, detail, rejected_at FROM rejected_change ORDER BY id").map {
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, seq, entity, entity_id, field, value, reason, detail, rejected_at FROM rejected_change ORDER BY id")).map {
                 RejectedView(id: $0[0], seq: $0[1], entity: $0[2], entityId: $0[3], field: $0[4], value: $0[5], reason: $0[6],
                              detail: $0[7], rejectedAt: $0[8])
             }
@@ -140,7 +140,7 @@ extension Replica {
                 SELECT COALESCE(SUM(last_seq - MAX(first_seq, m.acked_seq + 1) + 1), 0)
                 FROM outbox, replica_meta m WHERE m.id = 1 AND last_seq > m.acked_seq
                 """) ?? 0
-            let row = try Row.fetchOne(db, sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error FROM replica_meta WHERE id = 1")!
+            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error FROM replica_meta WHERE id = 1"))!
             return ReplicaStatus(pending: pending, lastSync: row[3], server: row[2], lastError: row[4], site: row[0], user: row[1], replica: path)
         }
     }
@@ -157,7 +157,7 @@ extension Replica {
     ///   acknowledged one (to prepare the next push while one is in flight).
     public func pendingWireChanges(after: Int64? = nil, limit: Int) throws -> [(seq: Int64, json: String)] {
         try read { db in
-            let acked = try Int64.fetchOne(db, sql: "SELECT acked_seq FROM replica_meta WHERE id = 1") ?? 0
+            let acked = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq FROM replica_meta WHERE id = 1")) ?? 0
             let floor = max(acked, after ?? acked)
             return try Row.fetchAll(db, sql: """
                 SELECT o.first_seq + c.key, '{"seq":' || (o.first_seq + c.key) || ',"hlc":' || o.hlc || ',' || substr(c.value, 2)
@@ -173,7 +173,7 @@ extension Replica {
     static func unacknowledged(_ db: Database, limit: Int = .max) throws -> [RowChange] {
         // SQLite's json_each picks out just the changes wanted, so a push of 1,000 changes
         // from a 100,000-change transaction decodes 1,000, not 100,000.
-        let acked = try Int64.fetchOne(db, sql: "SELECT acked_seq FROM replica_meta WHERE id = 1") ?? 0
+        let acked = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq FROM replica_meta WHERE id = 1")) ?? 0
         let rows = try Row.fetchCursor(db, sql: """
             SELECT o.first_seq + c.key, o.hlc, c.value
             FROM outbox o, json_each(o.changes) c

@@ -6,13 +6,14 @@ public typealias ReplicatedRows = [String: [String: [String: FieldValue]]]
 
 extension Replica {
     /// The replicated rows this replica holds (replica bookkeeping left out), to compare
-    /// with the server's or another replica's.
-    public func replicatedRows() throws -> ReplicatedRows {
+    /// with the server's or another replica's; `tables` limits it to some tables.
+    public func replicatedRows(of tables: Set<String>? = nil) throws -> ReplicatedRows {
         try read { db in
             var rows: ReplicatedRows = [:]
-            for spec in TableSpec.all {
+            for spec in TableSpec.all where tables?.contains(spec.table) ?? true {
                 var table: [String: [String: FieldValue]] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT id, \(spec.columns.joined(separator: ", ")) FROM \(spec.table)") {
+                let sql = "SELECT id, \(spec.columns.joined(separator: ", ")) FROM \(spec.table)"
+                for row in try Row.fetchAll(try db.cachedStatement(sql: sql)) {
                     var fields: [String: FieldValue] = [:]
                     for (index, column) in spec.columns.enumerated() {
                         fields[column] = FieldValue.fromDatabaseValue(row[index + 1]) ?? .null

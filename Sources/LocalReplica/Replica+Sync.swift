@@ -21,7 +21,7 @@ extension Replica {
     /// The sync settings, or `nil` for a standalone replica.
     public func syncSettings() throws -> SyncSettings? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT server_url, ca_file, site_id, pull_cursor, acked_seq FROM replica_meta WHERE id = 1"),
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT server_url, ca_file, site_id, pull_cursor, acked_seq FROM replica_meta WHERE id = 1")),
                   let url: String = row[0] else { return nil }
             return SyncSettings(serverURL: url, caFile: row[1], site: siteID, pullCursor: row[3], ackedSeq: row[4])
         }
@@ -30,7 +30,7 @@ extension Replica {
     /// Records the server this replica syncs with, and the staff member it belongs to.
     public func attachServer(url: String, caFile: String?, userID: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE replica_meta SET server_url = ?, ca_file = ?, user_id = ? WHERE id = 1", arguments: [url, caFile, userID])
+            try db.cachedStatement(sql: "UPDATE replica_meta SET server_url = ?, ca_file = ?, user_id = ? WHERE id = 1").execute(arguments: [url, caFile, userID])
         }
     }
 
@@ -55,10 +55,10 @@ extension Replica {
                                          ack.reason ?? "rejected", ack.detail, now.description])
                 }
             }
-            try db.execute(sql: "UPDATE replica_meta SET acked_seq = MAX(acked_seq, ?) WHERE id = 1", arguments: [response.appliedThrough])
-            try db.execute(sql: "DELETE FROM outbox WHERE last_seq <= (SELECT acked_seq FROM replica_meta WHERE id = 1)")
+            try db.cachedStatement(sql: "UPDATE replica_meta SET acked_seq = MAX(acked_seq, ?) WHERE id = 1").execute(arguments: [response.appliedThrough])
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE last_seq <= (SELECT acked_seq FROM replica_meta WHERE id = 1)").execute()
             for key in keys {
-                try db.execute(sql: "INSERT OR IGNORE INTO pending_row_read (entity, row_id) VALUES (?, ?)", arguments: [key.e, key.r])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO pending_row_read (entity, row_id) VALUES (?, ?)").execute(arguments: [key.e, key.r])
             }
             return try Self.pendingRowReads(db)
         }
@@ -70,7 +70,7 @@ extension Replica {
     }
 
     private static func pendingRowReads(_ db: Database) throws -> [RowsRequest.Key] {
-        try Row.fetchAll(db, sql: "SELECT entity, row_id FROM pending_row_read ORDER BY entity, row_id").map { RowsRequest.Key(e: $0[0], r: $0[1]) }
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT entity, row_id FROM pending_row_read ORDER BY entity, row_id")).map { RowsRequest.Key(e: $0[0], r: $0[1]) }
     }
 
     /// Writes the server's version of rows read back after a push. Fields with changes
@@ -79,11 +79,11 @@ extension Replica {
         try pool.write { db in
             let pending = try Self.unacknowledged(db)
             for row in response.rows {
-                try db.execute(sql: "DELETE FROM pending_row_read WHERE entity = ? AND row_id = ?", arguments: [row.e, row.r])
+                try db.cachedStatement(sql: "DELETE FROM pending_row_read WHERE entity = ? AND row_id = ?").execute(arguments: [row.e, row.r])
                 guard let spec = RemoteApply.spec(row.e) else { continue }
                 let local = pending.filter { $0.entity.name == row.e && $0.rowID == row.r }
                 if !row.exists {
-                    if local.isEmpty { try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [row.r]) }
+                    if local.isEmpty { try db.cachedStatement(sql: "DELETE FROM \(spec.table) WHERE id = ?").execute(arguments: [row.r]) }
                     continue
                 }
                 if local.contains(where: { $0.operation == .delete }) { continue }
@@ -123,32 +123,32 @@ extension Replica {
     public func adoptClockOffset(serverTime: Int64, localTime: Int64) throws {
         try pool.write { db in
             let offset = serverTime - localTime
-            let acked = try Int64.fetchOne(db, sql: "SELECT acked_seq FROM replica_meta WHERE id = 1") ?? 0
+            let acked = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq FROM replica_meta WHERE id = 1")) ?? 0
             var clock = HybridLogicalClock(last: .zero, offsetMillis: offset)
-            let rows = try Int64.fetchAll(db, sql: "SELECT first_seq FROM outbox WHERE last_seq > ? ORDER BY first_seq", arguments: [acked])
+            let rows = try Int64.fetchAll(try db.cachedStatement(sql: "SELECT first_seq FROM outbox WHERE last_seq > ? ORDER BY first_seq"), arguments: [acked])
             for first in rows {
-                try db.execute(sql: "UPDATE outbox SET hlc = ? WHERE first_seq = ?", arguments: [clock.tick(wallMillis: localTime).packed, first])
+                try db.cachedStatement(sql: "UPDATE outbox SET hlc = ? WHERE first_seq = ?").execute(arguments: [clock.tick(wallMillis: localTime).packed, first])
             }
-            try db.execute(sql: "UPDATE replica_meta SET clock_offset_ms = ?, last_hlc = ? WHERE id = 1", arguments: [offset, clock.last.packed])
+            try db.cachedStatement(sql: "UPDATE replica_meta SET clock_offset_ms = ?, last_hlc = ? WHERE id = 1").execute(arguments: [offset, clock.last.packed])
         }
     }
 
     /// Records a successful sync.
     public func recordSyncSuccess(at time: Timestamp) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE replica_meta SET last_sync_at = ?, last_error = NULL WHERE id = 1", arguments: [time.description])
+            try db.cachedStatement(sql: "UPDATE replica_meta SET last_sync_at = ?, last_error = NULL WHERE id = 1").execute(arguments: [time.description])
         }
     }
 
     /// Records why the last sync attempt failed (shown by `crm status`).
     public func recordSyncError(_ message: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE replica_meta SET last_error = ? WHERE id = 1", arguments: [message])
+            try db.cachedStatement(sql: "UPDATE replica_meta SET last_error = ? WHERE id = 1").execute(arguments: [message])
         }
     }
 
     /// The highest sequence number written so far: changes when any process writes.
     public func lastWrittenSeq() throws -> Int64 {
-        try read { db in (try Int64.fetchOne(db, sql: "SELECT next_seq FROM replica_meta WHERE id = 1") ?? 1) - 1 }
+        try read { db in (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_seq FROM replica_meta WHERE id = 1")) ?? 1) - 1 }
     }
 }

@@ -22,7 +22,7 @@ public struct ReplicaWriter {
     init(db: Database, configuration: ReplicaConfiguration) throws {
         self.db = db
         self.configuration = configuration
-        guard let row = try Row.fetchOne(db, sql: "SELECT last_hlc, clock_offset_ms, next_seq FROM replica_meta WHERE id = 1") else {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT last_hlc, clock_offset_ms, next_seq FROM replica_meta WHERE id = 1")) else {
             throw ReplicaError(.notAReplica, "replica: no replica_meta row")
         }
         clock = HybridLogicalClock(last: HLCTimestamp(packed: row[0]), offsetMillis: row[1])
@@ -102,14 +102,14 @@ public struct ReplicaWriter {
         guard let current = try Row.fetchOne(db, sql: "SELECT \(spec.columns.joined(separator: ", ")) FROM \(spec.table) WHERE id = ?", arguments: [id]) else {
             throw ReplicaError.notFound(spec.entity, id)
         }
-        try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM \(spec.table) WHERE id = ?").execute(arguments: [id])
         beginLog(spec, id, .delete)
         log.endChange(base: spec.columns.indices.map { (spec.keys[$0], FieldValue.fromDatabaseValue(current[$0]) ?? .null) })
     }
 
     /// Whether a row exists.
     func exists(_ spec: TableSpec, _ id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     /// Throws ``ReplicaError/notFound(_:_:)`` unless the row exists.

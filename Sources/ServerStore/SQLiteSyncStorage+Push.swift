@@ -6,17 +6,17 @@ import SyncCore
 extension SQLiteSyncStorage {
     public func register(site: String, device: Device) async throws -> Bool {
         try await pool.write { db in
-            if let owner = try String.fetchOne(db, sql: "SELECT device_id FROM device_site WHERE site_id = ?", arguments: [site]) {
+            if let owner = try String.fetchOne(try db.cachedStatement(sql: "SELECT device_id FROM device_site WHERE site_id = ?"), arguments: [site]) {
                 return owner == device.id
             }
-            try db.execute(sql: "INSERT INTO device_site (site_id, device_id) VALUES (?, ?)", arguments: [site, device.id])
+            try db.cachedStatement(sql: "INSERT INTO device_site (site_id, device_id) VALUES (?, ?)").execute(arguments: [site, device.id])
             return true
         }
     }
 
     public func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse> {
         try await pool.write { db in
-            guard let owner = try String.fetchOne(db, sql: "SELECT device_id FROM device_site WHERE site_id = ?", arguments: [request.site]),
+            guard let owner = try String.fetchOne(try db.cachedStatement(sql: "SELECT device_id FROM device_site WHERE site_id = ?"), arguments: [request.site]),
                   owner == device.id else {
                 return .failure(ErrorResponse(code: "site_not_registered", message: "site \(request.site) is not registered to this device"))
             }
@@ -27,7 +27,7 @@ extension SQLiteSyncStorage {
     /// Plans and writes a batch inside the caller's transaction.
     static func apply(_ changes: [WireChange], site: String, db: Database, now: Int64, maxSkewMillis: Int64,
                       rules: PushPlanner.Rules = .init()) throws -> Result<PushResponse, ErrorResponse> {
-        let applied = try Int64.fetchOne(db, sql: "SELECT applied_seq FROM site_state WHERE site_id = ?", arguments: [site]) ?? 0
+        let applied = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT applied_seq FROM site_state WHERE site_id = ?"), arguments: [site]) ?? 0
         if let refusal = PushPlanner.checkBatch(changes, appliedThrough: applied, now: now, maxSkewMillis: maxSkewMillis) {
             return .failure(refusal)
         }
@@ -43,7 +43,7 @@ extension SQLiteSyncStorage {
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
         // Rows made by rule take the server's next sequence numbers (after the change that
         // caused them, when the server itself is writing).
-        var serverSeq = max(try Int64.fetchOne(db, sql: "SELECT next_seq FROM server_meta WHERE id = 1") ?? 1,
+        var serverSeq = max(try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_seq FROM server_meta WHERE id = 1")) ?? 1,
                             site == server ? plan.appliedThrough + 1 : 1)
         let firstServerSeq = serverSeq
         for entry in plan.log {
@@ -59,7 +59,7 @@ extension SQLiteSyncStorage {
             }
         }
         if serverSeq != firstServerSeq {
-            try db.execute(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1", arguments: [serverSeq])
+            try db.cachedStatement(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1").execute(arguments: [serverSeq])
             try recordApplied(site: server, through: serverSeq - 1, db: db)
         }
         try recordApplied(site: site, through: plan.appliedThrough, db: db)
@@ -74,7 +74,7 @@ extension SQLiteSyncStorage {
     }
 
     static func serverSite(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT site_id FROM server_meta WHERE id = 1") ?? ""
+        try String.fetchOne(try db.cachedStatement(sql: "SELECT site_id FROM server_meta WHERE id = 1")) ?? ""
     }
 
     /// The staff member behind each of `sites` (the server's own site has none).
@@ -120,9 +120,9 @@ extension SQLiteSyncStorage {
             guard let parent = child.parent else { continue }
             switch parent.rule {
             case .cascade:
-                try db.execute(sql: "UPDATE record SET deleted = 1 WHERE client_id = ? AND entity = ?", arguments: [client, child.kind.name])
+                try db.cachedStatement(sql: "UPDATE record SET deleted = 1 WHERE client_id = ? AND entity = ?").execute(arguments: [client, child.kind.name])
             case .setNull:
-                let rows = try Row.fetchAll(db, sql: "SELECT row_id, fields FROM record WHERE client_id = ? AND entity = ?", arguments: [client, child.kind.name])
+                let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT row_id, fields FROM record WHERE client_id = ? AND entity = ?"), arguments: [client, child.kind.name])
                 for row in rows {
                     var fields = try StoredFields.decode(row[1])
                     fields[parent.field]?.value = .null
@@ -135,7 +135,7 @@ extension SQLiteSyncStorage {
 
     public func pull(after position: Int64, limit: Int) async throws -> LogPage {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT position, wire FROM change_log WHERE position > ? ORDER BY position LIMIT ?",
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT position, wire FROM change_log WHERE position > ? ORDER BY position LIMIT ?"),
                                         arguments: [position, limit + 1])
             let page = rows.prefix(limit)
             return LogPage(changes: page.map { $0[1] }, last: page.last?[0] ?? position, more: rows.count > limit)
@@ -144,7 +144,7 @@ extension SQLiteSyncStorage {
 
     public func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse {
         try await pool.read { db in
-            let position = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM change_log") ?? 0
+            let position = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(position), 0) FROM change_log")) ?? 0
             let loaded = try Self.loadRows(Set(keys.map { RowKey($0.e, $0.r) }), db: db)
             let rows = keys.map { key -> RowsResponse.Row in
                 guard let state = loaded[RowKey(key.e, key.r)], !state.deleted else {

@@ -1,0 +1,3 @@
+/// The store is part of the server's public face: `crm-server` and the tests open it
+/// through `SyncServer`.
+@_exported import ServerStore
