@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMCommandTests",
-            dependencies: ["CRMTestSupport", "LocalReplica", "crm"]
+            dependencies: ["CRMTestSupport", "LocalReplica", "crm", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

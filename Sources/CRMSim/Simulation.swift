@@ -98,6 +98,8 @@ public final class Simulation {
         }
         try quiesce()
         let failures = try check(storage)
+        let audit = try storage.audit()
+        trace.append("end: server holds " + audit.rows.keys.sorted().map { "\(audit.rows[$0]!.count) \($0)" }.joined(separator: ", "))
         return Outcome(seed: seed, trace: trace, failures: failures)
     }
 

@@ -75,16 +75,16 @@ extension ReplicaWriter {
     /// balance counts settlements of existing schedules only), and prepaid money deducted
     /// for it is released by a new ledger entry.
     public mutating func deleteSchedule(_ id: ScheduleID) throws {
-        let schedule = try Row.fetchOne(db, sql: "SELECT client_id FROM schedule WHERE id = ?", arguments: [id.description])
-        try delete(.schedule, id: id.description)
-        guard let client: String = schedule?[0] else { return }
-        let deducted = try Int64.fetchOne(db, sql: """
-            SELECT COALESCE(SUM(CASE kind WHEN 'deduction' THEN amount WHEN 'release' THEN -amount END), 0)
-            FROM ledger_entry WHERE schedule_id = ? AND kind IN ('deduction', 'release')
-            """, arguments: [id.description]) ?? 0
-        if deducted > 0 {
-            _ = try addLedgerEntry(client: ClientID(client)!, kind: .release, amount: deducted, schedule: id, note: "schedule deleted")
+        if let client = try String.fetchOne(db, sql: "SELECT client_id FROM schedule WHERE id = ?", arguments: [id.description]) {
+            let deducted = try Int64.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(CASE kind WHEN 'deduction' THEN amount ELSE -amount END), 0)
+                FROM ledger_entry WHERE schedule_id = ? AND kind IN ('deduction', 'release')
+                """, arguments: [id.description]) ?? 0
+            if deducted > 0 {
+                _ = try addLedgerEntry(client: ClientID(client)!, kind: .release, amount: deducted, schedule: id, note: "schedule deleted")
+            }
         }
+        try delete(.schedule, id: id.description)
     }
 
     /// Writes the journal of a schedule: creates it, or replaces the text of the one

@@ -59,6 +59,18 @@ struct BadInputTests {
                  mentions: "client.archiveReason"),
         BadInput(name: "unknown role", arguments: { _, _, _ in ["staff", "add", "--name", "X", "--role", "boss"] },
                  mentions: "--role: must be one of executive, manager, general"),
+        BadInput(name: "money amount of zero", arguments: { c, _, _ in ["money", "add", c, "--kind", "payment", "--amount", "0"] },
+                 mentions: "ledger.amount: must be within 1...1000000000000"),
+        BadInput(name: "unknown money kind", arguments: { c, _, _ in ["money", "add", c, "--kind", "gift", "--amount", "100"] },
+                 mentions: "--kind: must be one of payment, deduction, release, settlement"),
+        BadInput(name: "class without capacity", arguments: { _, _, _ in ["class", "add", "--name", "Reading", "--capacity", "0"] },
+                 mentions: "class.capacity: must be within 1...10000"),
+        BadInput(name: "booking into an unknown class", arguments: { c, _, _ in ["schedule", "add", c, "--start", "2026-11-23T10:00Z", "--end", "2026-11-23T11:00Z", "--class", unknownID] },
+                 mentions: "course \(unknownID): not found"),
+        BadInput(name: "resolve of an unknown conflict", arguments: { _, _, _ in ["conflicts", "resolve", unknownID] },
+                 mentions: "conflict \(unknownID) not found"),
+        BadInput(name: "resolve keeping nonsense", arguments: { _, _, _ in ["conflicts", "resolve", unknownID, "--keep", "mine"] },
+                 mentions: "--keep: must be one of current, kept, other"),
     ]
 
     @Test(arguments: cases)

@@ -1,5 +1,6 @@
 import CRMTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// Runs the built `crm` against one temporary replica, as an office script would.
@@ -35,6 +36,13 @@ struct CRMHarness {
         return try result.json(T.self)
     }
 
+    /// The first column of the first row of a query on the replica, as text.
+    func sql(_ query: String) throws -> String {
+        let queue = try DatabaseQueue(path: replica)
+        defer { try? queue.close() }
+        return try queue.read { db in try String.fetchOne(db, sql: query) } ?? ""
+    }
+
     /// Every table of the replica, to compare before and after a refused command.
     func dump() throws -> String { try ReplicaDump.dump(replica) }
 }
@@ -54,6 +62,7 @@ struct ShownClient: Decodable {
     let customFields: [String: String]
     let memos: [Memo]
     let schedules: [Schedule]
+    let balance: Int64
 }
 
 /// One line of `crm client list --json`.

@@ -19,6 +19,35 @@ struct CommandStoryTests {
         #expect(card.schedules.map(\.state) == ["done"])
     }
 
+    @Test func moneyIsALedgerWhoseSumIsTheBalanceAndDeletingAScheduleReleasesItsDeduction() throws {
+        let h = try CRMHarness()
+        let client = try h.create("client", "add", "--name", "Kim Minji")
+        _ = try h.create("money", "add", client, "--kind", "payment", "--amount", "50000")
+        let schedule = try h.create("schedule", "add", client, "--start", "2026-11-23T10:00Z", "--end", "2026-11-23T11:00Z",
+                                    "--deduct", "30000", "--settle", "45000")
+        #expect(try h.json(ShownClient.self, "client", "show", client).balance == -25_000)
+        #expect(try h.crm("schedule", "delete", schedule).status == 0)
+        // The settlement goes with the schedule; the deduction is released by a new entry.
+        #expect(try h.json(ShownClient.self, "client", "show", client).balance == 50_000)
+    }
+
+    @Test func archivingDropsPlannedLessonsCallsAndGroupMembershipButKeepsHistory() throws {
+        let h = try CRMHarness()
+        let client = try h.create("client", "add", "--name", "Kim Minji")
+        let course = try h.create("class", "add", "--name", "Reading group", "--capacity", "6")
+        _ = try h.create("class", "enrol", course, client)
+        _ = try h.create("call", "plan", client, "--due", "2026-11-25T09:00Z", "--note", "ask about the spring term")
+        let past = try h.create("schedule", "add", client, "--start", "2026-11-20T10:00Z", "--end", "2026-11-20T11:00Z", "--class", course)
+        try h.crm("schedule", "done", past)
+        _ = try h.create("schedule", "add", client, "--start", "2026-11-27T10:00Z", "--end", "2026-11-27T11:00Z", "--class", course)
+        try h.crm("client", "archive", client, "--reason", "moved away")
+        let card = try h.json(ShownClient.self, "client", "show", client)
+        #expect(card.status == "archived")
+        #expect(card.schedules.map(\.id) == [past])
+        #expect(try h.sql("SELECT COUNT(*) FROM enrolment") == "0")
+        #expect(try h.sql("SELECT COUNT(*) FROM planned_call") == "0")
+    }
+
     @Test func clientCommandsEditDormantWakeArchiveUnarchiveAndDelete() throws {
         let h = try CRMHarness()
         try h.crm("field", "add", "--key", "dog_name", "--label", "Dog's name")
