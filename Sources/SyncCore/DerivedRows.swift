@@ -84,18 +84,8 @@ public struct DerivedRows: Sendable {
 
     /// Several fields as one JSON object text, sorted by name.
     public static func json(_ fields: [FieldAssignment]) -> FieldValue {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        for (index, assignment) in fields.sorted(by: { $0.field < $1.field }).enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(assignment.field, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            switch assignment.value {
-            case .null: bytes.append(contentsOf: "null".utf8)
-            case .integer(let number): bytes.append(contentsOf: String(number).utf8)
-            case .text(let text): JSONText.appendQuoted(text, to: &bytes)
-            }
-        }
-        bytes.append(UInt8(ascii: "}"))
+        var bytes: [UInt8] = []
+        WireEncoding.appendObject(fields.sorted { $0.field < $1.field }, to: &bytes)
         return .text(String(decoding: bytes, as: UTF8.self))
     }
 }

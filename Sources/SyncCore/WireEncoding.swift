@@ -63,8 +63,15 @@ public enum WireEncoding {
             out.append(contentsOf: #","d":1}"#.utf8)
             return
         }
-        out.append(contentsOf: #","f":{"#.utf8)
-        for (index, assignment) in change.fields.enumerated() {
+        out.append(contentsOf: #","f":"#.utf8)
+        appendObject(change.fields, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes fields as one JSON object, in the order given.
+    static func appendObject(_ fields: [FieldAssignment], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, assignment) in fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             JSONText.appendQuoted(assignment.field, to: &out)
             out.append(UInt8(ascii: ":"))
@@ -74,6 +81,6 @@ public enum WireEncoding {
             case .text(let value): JSONText.appendQuoted(value, to: &out)
             }
         }
-        out.append(contentsOf: "}}".utf8)
+        out.append(UInt8(ascii: "}"))
     }
 }

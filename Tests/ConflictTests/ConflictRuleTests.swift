@@ -25,7 +25,8 @@ struct ConflictRuleTests {
     /// A short pause so the next write's HLC is later than the previous one's.
     private func later() { Thread.sleep(forTimeInterval: 0.005) }
 
-    @Test func overlappingMemoEditsRaiseAConflictWithBothTextsAndAuthorsThatCanBeResolved() throws {
+    /// Both offices rewrite the same words of one memo (a first, then b), then sync.
+    private func overlappingMemoEdits() throws -> (SyncFixture, Replica, Replica, ClientID, MemoID) {
         let (fixture, a, b, client) = try twoOffices()
         let memo = try a.write { try $0.addMemo(to: client, text: "Prefers mornings.") }
         try fixture.sync(a, b)
@@ -33,6 +34,11 @@ struct ConflictRuleTests {
         later()
         try b.write { try $0.editMemo(memo, text: "Prefers weekends.") }
         try fixture.sync(a, b, a)
+        return (fixture, a, b, client, memo)
+    }
+
+    @Test func overlappingMemoEditsRaiseAConflictWithBothTextsAndAuthorsThatCanBeResolved() throws {
+        let (fixture, a, b, client, memo) = try overlappingMemoEdits()
         let conflict = try #require(try a.conflicts().first)
         #expect(conflict.kind == "memo_overlap" && conflict.entityId == memo.description && conflict.field == "text")
         #expect(conflict.kept == "Prefers weekends." && conflict.other == "Prefers evenings.")
@@ -47,13 +53,7 @@ struct ConflictRuleTests {
     }
 
     @Test func editingAMemoByHandSettlesItsConflict() throws {
-        let (fixture, a, b, client) = try twoOffices()
-        let memo = try a.write { try $0.addMemo(to: client, text: "Prefers mornings.") }
-        try fixture.sync(a, b)
-        try a.write { try $0.editMemo(memo, text: "Prefers evenings.") }
-        later()
-        try b.write { try $0.editMemo(memo, text: "Prefers weekends.") }
-        try fixture.sync(a, b, a)
+        let (fixture, a, b, _, memo) = try overlappingMemoEdits()
         #expect(try a.conflicts().count == 1)
         try a.write { try $0.editMemo(memo, text: "Prefers Saturday evenings.") }
         try fixture.sync(a, b)
