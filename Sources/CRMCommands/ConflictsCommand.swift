@@ -18,7 +18,13 @@ struct ConflictsList: ParsableCommand {
         try reportingFailures {
             let conflicts = try options.open().conflicts(includeResolved: all)
             options.output(conflicts) {
-                conflicts.map { "\($0.id)  \($0.entity) \($0.entityId) \($0.field ?? "")  \($0.kind)\($0.flagged ? " (flagged)" : "")" }.joined(separator: "\n")
+                conflicts.map { conflict in
+                    """
+                    \(conflict.id)  \(conflict.entity) \(conflict.entityId) \(conflict.field ?? "")  \(conflict.kind)\(conflict.flagged ? " (flagged)" : "")
+                        kept:  \(conflict.kept ?? "(deleted)")\(conflict.keptAuthor.map { " — by \($0)" } ?? "")
+                        other: \(conflict.other ?? "(deleted)")\(conflict.otherAuthor.map { " — by \($0)" } ?? "")
+                    """
+                }.joined(separator: "\n")
             }
         }
     }

@@ -34,6 +34,29 @@ extension SQLiteSyncStorage {
         plan.add(derived, existing: Set(existing.keys))
     }
 
+    /// A client archived by this plan who still has planned schedules: schedules booked at
+    /// another office that the archiving office had not seen (it deleted the ones it saw).
+    /// They are kept, and flagged with a task, as when the booking arrives after the archive.
+    static func applyArchiveRules(_ plan: inout PushPlanner.Plan, serverSite: String, now: Int64, db: Database) throws {
+        guard !plan.archivedClients.isEmpty else { return }
+        var derived = DerivedRows(serverSite: serverSite, now: now, users: [:])
+        let statement = try db.cachedStatement(sql: "SELECT row_id, fields FROM record WHERE client_id = ? AND entity = 'schedule' AND deleted = 0 ORDER BY row_id")
+        for client in plan.archivedClients {
+            guard let state = plan.rows[RowKey(EntityKind.client.name, client)] else { continue }
+            for row in try Row.fetchAll(statement, arguments: [client]) {
+                let id: String = row[0]
+                if plan.rows[RowKey(EntityKind.schedule.name, id)]?.deleted == true { continue }
+                let fields = try StoredFields.decode(row[1])
+                guard fields["state"]?.value.textValue ?? "scheduled" == "scheduled" else { continue }
+                derived.task(.archivedBooking, title: "Schedule \(id) was booked for archived client \(state.fields["name"]?.value.textValue ?? client)",
+                             assignee: nil, client: client, branch: state.fields["branch_id"]?.value.textValue, detail: id,
+                             hlc: state.fields["archive_reason"]?.hlc ?? .zero, cause: [id])
+            }
+        }
+        let existing = try loadRows(Set(derived.changes.map { RowKey($0.entity.name, $0.rowID) }), db: db)
+        plan.add(derived, existing: Set(existing.keys))
+    }
+
     private static func overlapping(_ booking: BookingRules.Booking, db: Database) throws -> [BookingRules.Booking] {
         var found: [String: BookingRules.Booking] = [:]
         for (column, value) in [("staff_id", booking.staff), ("room_id", booking.room), ("course_id", booking.course)] {

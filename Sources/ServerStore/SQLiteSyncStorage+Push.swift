@@ -38,6 +38,7 @@ extension SQLiteSyncStorage {
         var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, serverSite: server, now: now,
                                                    users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules))
         try applyBookingRules(&plan, serverSite: server, now: now, db: db)
+        try applyArchiveRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")

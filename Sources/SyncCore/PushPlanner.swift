@@ -70,6 +70,9 @@ public enum PushPlanner {
         public var appliedThrough: Int64
         /// Schedules this plan created or changed, for the booking rules.
         public var schedules: [String]
+        /// Clients this plan archived: planned schedules the archiving office had not seen
+        /// are flagged.
+        public var archivedClients: [String] = []
 
         /// Adds rows made by rule (conflicts, tasks) to the plan; a row that exists already
         /// (the same cause, seen before) is not made twice.
@@ -156,7 +159,8 @@ public enum PushPlanner {
         var planning = Planning(input: input)
         for wire in changes { planning.plan(wire) }
         var plan = Plan(acks: planning.acks, log: planning.log, rows: planning.rows.filter { planning.touched.contains($0.key) },
-                        deletedClients: planning.deletedClients, appliedThrough: planning.applied, schedules: planning.schedules)
+                        deletedClients: planning.deletedClients, appliedThrough: planning.applied, schedules: planning.schedules,
+                        archivedClients: planning.archivedClients)
         plan.add(planning.derived, existing: Set(input.rows.keys))
         return plan
     }

@@ -9,6 +9,7 @@ struct Planning {
     var deletedClients: [String] = []
     var applied: Int64
     var schedules: [String] = []
+    var archivedClients: [String] = []
     var derived: DerivedRows
 
     init(input: PushPlanner.Input) {
@@ -152,8 +153,12 @@ struct Planning {
                 won.append(assignment)
             }
         }
+        let wasArchived = rows[key]?.fields["archive_reason"]?.value.textValue != nil && tombstone == nil
         rows[key] = state
         touched.insert(key)
+        if change.entity == .client, !wasArchived, state.fields["archive_reason"]?.value.textValue != nil {
+            archivedClients.append(change.rowID)
+        }
         if change.entity == .schedule {
             schedules.append(change.rowID)
             if !exists, let client = state.fields["client_id"]?.value.textValue,

@@ -174,20 +174,23 @@ struct ConflictRuleTests {
     }
 
     @Test func clientStatusIsDerivedOnEveryReplicaAndABookingForAClientArchivedMeanwhileIsKeptAndFlagged() throws {
-        let (fixture, a, b, client) = try twoOffices()
-        _ = try a.write { try $0.addSchedule(for: client, start: try time("2026-12-01T10:00:00Z"), end: try time("2026-12-01T11:00:00Z")) }
-        try fixture.sync(a, b)
-        #expect(try b.client(client).status == "in_progress")
-        try a.write { try $0.archiveClient(client, reason: "Moved away") }
-        let late = try b.write { try $0.addSchedule(for: client, start: try time("2026-12-08T10:00:00Z"), end: try time("2026-12-08T11:00:00Z")) }
-        try fixture.sync(a, b, a)
-        for replica in [a, b] {
-            let card = try replica.client(client)
-            #expect(card.status == "archived")
-            #expect(card.schedules.map(\.id) == [late.description])
-            #expect(try replica.tasks().map(\.kind) == ["archived_booking"])
+        for archiveFirst in [true, false] {
+            let (fixture, a, b, client) = try twoOffices()
+            _ = try a.write { try $0.addSchedule(for: client, start: try time("2026-12-01T10:00:00Z"), end: try time("2026-12-01T11:00:00Z")) }
+            try fixture.sync(a, b)
+            #expect(try b.client(client).status == "in_progress")
+            try a.write { try $0.archiveClient(client, reason: "Moved away") }
+            let late = try b.write { try $0.addSchedule(for: client, start: try time("2026-12-08T10:00:00Z"), end: try time("2026-12-08T11:00:00Z")) }
+            if archiveFirst { try fixture.sync(a, b, a) } else { try fixture.sync(b, a, b) }
+            for replica in [a, b] {
+                let card = try replica.client(client)
+                #expect(card.status == "archived", "archive first: \(archiveFirst)")
+                #expect(card.schedules.map(\.id) == [late.description], "archive first: \(archiveFirst)")
+                #expect(try replica.tasks().map(\.kind) == ["archived_booking"], "archive first: \(archiveFirst)")
+                #expect(try replica.tasks().first?.detail == late.description, "archive first: \(archiveFirst)")
+            }
+            #expect(try SQLDiff.diff(a.path, b.path) == "", "archive first: \(archiveFirst)")
         }
-        #expect(try SQLDiff.diff(a.path, b.path) == "")
     }
 
     @Test func concurrentDeductionsBothCountAndAnOverdraftShowsAsADebt() throws {
