@@ -39,7 +39,7 @@ B=(--replica "$work/room-2.crm")
 
 say "Front desk adds a client with two phones, a memo and a schedule, then syncs"
 client=$("$crm" client add "${A[@]}" --name "Kim Minji" --phone "+82 10-1234-5678" --phone "+7 912 345 67 89" --tag new --json | field id)
-"$crm" memo add "$client" "${A[@]}" --text "First call: mother asks for weekday mornings." --type call >/dev/null
+memo=$("$crm" memo add "$client" "${A[@]}" --text "First call: mother asks for weekday mornings." --type call --json | field id)
 schedule=$("$crm" schedule add "$client" "${A[@]}" --start 2026-11-23T10:00:00Z --end 2026-11-23T11:00:00Z --room "Room 2" --json | field id)
 "$crm" sync "${A[@]}"
 
@@ -52,6 +52,9 @@ say "Both edit while offline: front desk the phone, room 2 the name and the sche
 "$crm" client edit "$client" "${B[@]}" --name "Kim Min-ji"
 "$crm" memo add "$client" "${B[@]}" --text "Session 1 went well." --type meeting >/dev/null
 "$crm" schedule done "$schedule" "${B[@]}"
+say "…and both rewrite the same words of the first memo"
+"$crm" memo edit "$memo" "${A[@]}" --text "First call: mother asks for Tuesday mornings."
+"$crm" memo edit "$memo" "${B[@]}" --text "First call: mother asks for Saturday mornings."
 "$crm" status "${A[@]}"
 
 say "Back online: both sync"
@@ -59,13 +62,15 @@ say "Back online: both sync"
 "$crm" sync "${A[@]}"
 "$crm" sync "${B[@]}"
 
-say "Front desk's card"
+say "Front desk's card: both edits merged, the memo keeps both versions of the words"
 "$crm" client show "$client" "${A[@]}"
+say "The conflict kept to review (crm conflicts resolve ID --keep kept|other settles it)"
+"$crm" conflicts "${A[@]}"
 say "Room 2's card"
 "$crm" client show "$client" "${B[@]}"
 
 say "sqldiff --primarykey on the data tables (no output: identical)"
-for table in branch staff_user client client_tag memo schedule journal task; do
+for table in branch staff_user client client_tag memo schedule journal task conflict ledger_entry; do
     sqldiff --primarykey --table "$table" "$work/front-desk.crm" "$work/room-2.crm"
 done
 echo "identical"

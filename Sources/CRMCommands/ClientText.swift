@@ -9,6 +9,7 @@ enum ClientText {
         if let birthDate = client.birthDate { lines.append("born:     \(birthDate)") }
         if let assignee = client.assignee { lines.append("assignee: \(assignee)") }
         if !client.tags.isEmpty { lines.append("tags:     " + client.tags.joined(separator: ", ")) }
+        if !client.ledger.isEmpty { lines.append("balance:  \(client.balance)\(client.balance < 0 ? " (debt)" : "") from \(client.ledger.count) ledger entries") }
         for key in client.customFields.keys.sorted() { lines.append("\(key): \(client.customFields[key]!)") }
         if let reason = client.archiveReason { lines.append("archived: \(reason)") }
         for memo in client.memos { lines.append("memo \(memo.id) \(memo.type.map { "(\($0)) " } ?? "")\(memo.createdAt): \(memo.text)") }
