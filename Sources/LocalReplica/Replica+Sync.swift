@@ -44,7 +44,11 @@ extension Replica {
             var keys: [RowsRequest.Key] = []
             for ack in response.acks {
                 guard let change = bySeq[ack.seq] else { continue }
-                if ack.needsRowRead { keys.append(RowsRequest.Key(e: change.entity.name, r: change.rowID)) }
+                if ack.needsRowRead {
+                    // A refused client deletion took the client's rows here too: read them back.
+                    let refusedClientDeletion = ack.status == .rejected && change.entity == .client && change.operation == .delete
+                    keys.append(RowsRequest.Key(e: change.entity.name, r: change.rowID, children: refusedClientDeletion ? true : nil))
+                }
                 guard ack.status == .rejected else { continue }
                 let fields: [FieldAssignment?] = change.fields.isEmpty ? [nil] : change.fields
                 for field in fields {
@@ -58,7 +62,7 @@ extension Replica {
             try db.cachedStatement(sql: "UPDATE replica_meta SET acked_seq = MAX(acked_seq, ?) WHERE id = 1").execute(arguments: [response.appliedThrough])
             try db.cachedStatement(sql: "DELETE FROM outbox WHERE last_seq <= (SELECT acked_seq FROM replica_meta WHERE id = 1)").execute()
             for key in keys {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO pending_row_read (entity, row_id) VALUES (?, ?)").execute(arguments: [key.e, key.r])
+                try db.cachedStatement(sql: "INSERT INTO pending_row_read (entity, row_id, children) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET children = MAX(children, excluded.children)").execute(arguments: [key.e, key.r, key.children == true])
             }
             return try Self.pendingRowReads(db)
         }
@@ -70,7 +74,9 @@ extension Replica {
     }
 
     private static func pendingRowReads(_ db: Database) throws -> [RowsRequest.Key] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT entity, row_id FROM pending_row_read ORDER BY entity, row_id")).map { RowsRequest.Key(e: $0[0], r: $0[1]) }
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT entity, row_id, children FROM pending_row_read ORDER BY entity, row_id")).map {
+            RowsRequest.Key(e: $0[0], r: $0[1], children: ($0[2] as Bool) ? true : nil)
+        }
     }
 
     /// Writes the server's version of rows read back after a push. Fields with changes

@@ -9,6 +9,10 @@ enum ReplicaSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: createInitialTables)
         migrator.registerMigration("v2-conflict-rules", migrate: addConflictRuleTables)
+        migrator.registerMigration("v3-read-back-children") { db in
+            // A refused client deletion reads back the client's rows too.
+            try db.execute(sql: "ALTER TABLE pending_row_read ADD COLUMN children INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

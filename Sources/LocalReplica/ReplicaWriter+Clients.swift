@@ -12,6 +12,13 @@ extension ReplicaWriter {
         let emails = try ContactList(emails: new.emails)
         let birthDate = try new.birthDate.map { text throws(ModelError) in try CalendarDate(parsing: text, field: "client.birthDate") }
         let tags = try Self.parseTags(new.tags)
+        var new = new
+        // A synced replica's new card goes to its user's branch, and a manager's to that
+        // manager, as the server's permission rules expect.
+        if let owner = try replicaOwner() {
+            if new.branchID == nil { new.branchID = owner.branch.flatMap(BranchID.init) }
+            if new.assigneeID == nil, owner.role == "manager" { new.assigneeID = UserID(owner.id) }
+        }
         let client = try Client(id: id, name: new.name, phones: phones, emails: emails, birthDate: birthDate,
                                 branchID: new.branchID, assigneeID: new.assigneeID)
         let customFields = try validCustomFields(new.customFields)
@@ -24,6 +31,14 @@ extension ReplicaWriter {
         ])
         for tag in tags { try insertTag(tag, client: id) }
         return id
+    }
+
+    /// The staff member this replica belongs to (a synced replica), with role and branch.
+    func replicaOwner() throws -> (id: String, role: String, branch: String?)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT s.id, s.role, s.branch_id FROM replica_meta m JOIN staff_user s ON s.id = m.user_id WHERE m.id = 1
+            """)) else { return nil }
+        return (row[0], row[1], row[2])
     }
 
     /// Edits the fields of a card that `edit` names; logs only those that change.

@@ -7,7 +7,7 @@ import SyncServer
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage branches, staff and device tokens.",
-        subcommands: [AddBranch.self, AddUser.self, IssueToken.self, RevokeToken.self]
+        subcommands: [AddBranch.self, AddUser.self, IssueToken.self, RevokeToken.self, RejectedChanges.self]
     )
 }
 
@@ -88,5 +88,25 @@ struct RevokeToken: AsyncParsableCommand {
             throw ValidationError("--token: no active device holds this token")
         }
         if store.json { Swift.print("{\"revoked\":true}") }
+    }
+}
+
+struct RejectedChanges: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rejected", abstract: "List pushed changes the server refused (the audit), oldest first.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "At most this many, the newest.") var limit = 1_000
+
+    func run() async throws {
+        let refused = try await store.open().refusedChanges(limit: limit)
+        if store.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            Swift.print(String(decoding: try encoder.encode(refused), as: UTF8.self))
+            return
+        }
+        for change in refused {
+            Swift.print("\(change.at)  \(change.reason)  \(change.entity) \(change.rowId)  by \(change.userId ?? "?")  \(change.detail ?? "")")
+        }
     }
 }

@@ -7,11 +7,11 @@ extension SQLiteSyncStorage {
     public func device(tokenHash: String) async throws -> Device? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT d.id, d.name, d.user_id, json_extract(r.fields, '$.role.v') AS role
+                SELECT d.id, d.name, d.user_id, json_extract(r.fields, '$.role.v') AS role, json_extract(r.fields, '$.branch_id.v') AS branch
                 FROM device d LEFT JOIN record r ON r.entity = 'staff_user' AND r.row_id = d.user_id
                 WHERE d.token_hash = ? AND d.revoked_at IS NULL
                 """, arguments: [tokenHash]) else { return nil }
-            return Device(id: row[0], name: row[1], userID: row[2], role: row["role"] ?? "general")
+            return Device(id: row[0], name: row[1], userID: row[2], role: row["role"] ?? "general", branch: row["branch"])
         }
     }
 
@@ -51,6 +51,16 @@ extension SQLiteSyncStorage {
             try db.execute(sql: "UPDATE device SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                            arguments: [Int64(Date().timeIntervalSince1970 * 1000), tokenHash])
             return db.changesCount > 0
+        }
+    }
+
+    public func refusedChanges(limit: Int) async throws -> [RefusedChange] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT at, user_id, site, seq, entity, row_id, fields, reason, detail FROM refused_change ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).reversed().map {
+                RefusedChange(at: $0[0], userId: $0[1], site: $0[2], seq: $0[3], entity: $0[4], rowId: $0[5], fields: $0[6], reason: $0[7], detail: $0[8])
+            }
         }
     }
 

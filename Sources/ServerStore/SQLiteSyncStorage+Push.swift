@@ -20,13 +20,15 @@ extension SQLiteSyncStorage {
                   owner == device.id else {
                 return .failure(ErrorResponse(code: "site_not_registered", message: "site \(request.site) is not registered to this device"))
             }
-            return try Self.apply(request.changes, site: request.site, db: db, now: now, maxSkewMillis: maxSkewMillis, rules: rules)
+            return try Self.apply(request.changes, site: request.site, db: db, now: now, maxSkewMillis: maxSkewMillis, rules: rules, author: device)
         }
     }
 
     /// Plans and writes a batch inside the caller's transaction.
+    /// `author` is the pushing device, whose rights each change is checked against; `nil`
+    /// for the server's own writes.
     static func apply(_ changes: [WireChange], site: String, db: Database, now: Int64, maxSkewMillis: Int64,
-                      rules: PushPlanner.Rules = .init()) throws -> Result<PushResponse, ErrorResponse> {
+                      rules: PushPlanner.Rules = .init(), author: Device? = nil) throws -> Result<PushResponse, ErrorResponse> {
         let applied = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT applied_seq FROM site_state WHERE site_id = ?"), arguments: [site]) ?? 0
         if let refusal = PushPlanner.checkBatch(changes, appliedThrough: applied, now: now, maxSkewMillis: maxSkewMillis) {
             return .failure(refusal)
@@ -36,7 +38,8 @@ extension SQLiteSyncStorage {
         loaded.merge(try loadRows(PushPlanner.parentKeys(of: loaded), db: db)) { old, _ in old }
         let server = try serverSite(db)
         var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, serverSite: server, now: now,
-                                                   users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules))
+                                                   users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules,
+                                                   author: author?.author))
         try applyBookingRules(&plan, serverSite: server, now: now, db: db)
         try applyArchiveRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
@@ -64,7 +67,20 @@ extension SQLiteSyncStorage {
             try recordApplied(site: server, through: serverSeq - 1, db: db)
         }
         try recordApplied(site: site, through: plan.appliedThrough, db: db)
+        try auditRefusals(plan.acks, changes, site: site, user: author?.userID, now: now, db: db)
         return .success(PushResponse(acks: plan.acks, appliedThrough: plan.appliedThrough, serverTime: now))
+    }
+
+    /// Keeps every refused change in the audit, in the push's transaction.
+    private static func auditRefusals(_ acks: [Ack], _ changes: [WireChange], site: String, user: String?, now: Int64, db: Database) throws {
+        let bySeq = Dictionary(changes.map { ($0.seq, $0) }, uniquingKeysWith: { first, _ in first })
+        for ack in acks where ack.status == .rejected {
+            guard let change = bySeq[ack.seq] else { continue }
+            let fields = change.f.map { DerivedRows.json($0.map { FieldAssignment($0.key, $0.value) }).textValue ?? "{}" }
+            try db.cachedStatement(sql: """
+                INSERT INTO refused_change (at, user_id, site, seq, entity, row_id, fields, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [now, user, site, change.seq, change.e, change.r, fields, ack.reason ?? "rejected", ack.detail])
+        }
     }
 
     private static func recordApplied(site: String, through seq: Int64, db: Database) throws {
@@ -145,14 +161,23 @@ extension SQLiteSyncStorage {
 
     public func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse {
         try await pool.read { db in
-            let position = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(position), 0) FROM change_log")) ?? 0
+            let position = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(position), 0) FROM change_log")) ?? 0
             let loaded = try Self.loadRows(Set(keys.map { RowKey($0.e, $0.r) }), db: db)
-            let rows = keys.map { key -> RowsResponse.Row in
+            var rows: [RowsResponse.Row] = keys.map { key -> RowsResponse.Row in
                 guard let state = loaded[RowKey(key.e, key.r)], !state.deleted else {
                     return RowsResponse.Row(e: key.e, r: key.r, exists: false, f: nil)
                 }
                 return RowsResponse.Row(e: key.e, r: key.r, exists: true, f: state.fields.mapValues(\.value))
             }
+            // Children after every parent, parents' tables first.
+            let order = Dictionary(uniqueKeysWithValues: ReplicatedSchema.entities.enumerated().map { ($1.kind.name, $0) })
+            var children: [RowsResponse.Row] = []
+            for key in keys where key.children == true && key.e == EntityKind.client.name {
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT entity, row_id, fields FROM record WHERE client_id = ? AND deleted = 0"), arguments: [key.r]) {
+                    children.append(RowsResponse.Row(e: row[0], r: row[1], exists: true, f: try StoredFields.decode(row[2]).mapValues(\.value)))
+                }
+            }
+            rows += children.sorted { (order[$0.e] ?? 0, $0.r) < (order[$1.e] ?? 0, $1.r) }
             return RowsResponse(rows: rows, position: position)
         }
     }

@@ -92,6 +92,24 @@ public final class SQLiteSyncStorage: SyncStorage {
                 CREATE INDEX booking_by_course ON booking (course_id, starts_at) WHERE course_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3-refused-changes") { db in
+            try db.execute(sql: """
+                -- The audit of pushed changes the server refused (permissions, validation),
+                -- for executives: crm-server admin rejected.
+                CREATE TABLE refused_change (
+                    id INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    user_id TEXT,
+                    site TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    entity TEXT NOT NULL,
+                    row_id TEXT NOT NULL,
+                    fields TEXT,
+                    reason TEXT NOT NULL,
+                    detail TEXT
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -10,14 +10,20 @@ public struct Device: Sendable, Equatable {
     public let userID: String
     /// That staff member's role.
     public let role: String
+    /// That staff member's branch.
+    public let branch: String?
 
     /// Creates a device.
-    public init(id: String, name: String, userID: String, role: String) {
+    public init(id: String, name: String, userID: String, role: String, branch: String? = nil) {
         self.id = id
         self.name = name
         self.userID = userID
         self.role = role
+        self.branch = branch
     }
+
+    /// The author whose rights the device's pushes are checked against.
+    public var author: Permissions.Author { Permissions.Author(userID: userID, role: role, branch: branch) }
 }
 
 /// A page of the global change log.
@@ -54,6 +60,30 @@ public protocol SyncStorage: Sendable {
     func addDevice(user: String, name: String, tokenHash: String) async throws -> String
     /// Revokes the device holding the token; `false` when no such token.
     func revoke(tokenHash: String) async throws -> Bool
+    /// The audit of refused changes, newest last (`crm-server admin rejected`).
+    func refusedChanges(limit: Int) async throws -> [RefusedChange]
+}
+
+/// A pushed change the server refused, as the audit keeps it.
+public struct RefusedChange: Sendable, Codable, Equatable {
+    /// When, Unix milliseconds (server clock).
+    public var at: Int64
+    /// The staff member whose device pushed it.
+    public var userId: String?
+    /// The pushing site and the change's sequence number there.
+    public var site: String
+    /// Sequence number.
+    public var seq: Int64
+    /// The row.
+    public var entity: String
+    /// The row id.
+    public var rowId: String
+    /// The fields it set (JSON), or `null` for a deletion.
+    public var fields: String?
+    /// The reason code.
+    public var reason: String
+    /// What was refused and why.
+    public var detail: String?
 }
 
 /// A storage operation was refused for a reason the caller can show.

@@ -33,11 +33,15 @@ public enum PushPlanner {
         public var users: [String: String]
         /// The rules' switches.
         public var rules: Rules
+        /// The staff member pushing, whose rights every change is checked against; `nil`
+        /// for the server's own writes (admin commands).
+        public var author: Permissions.Author?
 
         /// Creates an input.
         public init(site: String, appliedThrough: Int64, rows: [RowKey: RowState], serverSite: String = "", now: Int64 = 0, users: [String: String] = [:],
-                    rules: Rules = .init()) {
+                    rules: Rules = .init(), author: Permissions.Author? = nil) {
             self.rules = rules
+            self.author = author
             self.site = site
             self.appliedThrough = appliedThrough
             self.rows = rows

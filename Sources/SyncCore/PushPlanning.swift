@@ -32,6 +32,14 @@ struct Planning {
         guard let entity = ReplicatedSchema.entity(change.entity.name) else { return reject(wire, "unknown_entity", "\(key)") }
         let existing = rows[key]
 
+        if let author = input.author {
+            let clientID = change.entity == .client ? change.rowID
+                : (entity.parent?.entity == .client ? (change.value(of: entity.parent!.field) ?? existing?.fields[entity.parent!.field]?.value)?.textValue : nil)
+            let client = clientID.flatMap { rows[RowKey(EntityKind.client.name, $0)] }
+            if let refusal = Permissions.check(change, by: author, existing: existing, client: client) {
+                return reject(wire, refusal.reason, refusal.detail)
+            }
+        }
         if entity.appendOnly, existing != nil {
             return reject(wire, "append_only", "\(key): \(entity.kind.name) rows are never changed or deleted; add a new entry instead")
         }

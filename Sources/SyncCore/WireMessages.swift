@@ -213,10 +213,14 @@ public struct RowsRequest: Codable, Sendable {
         public var e: String
         /// The row id.
         public var r: String
+        /// For a client: also every row that belongs to it (after a refused deletion of the
+        /// client, the replica gets its memos, schedules and the rest back).
+        public var children: Bool?
         /// Creates a key.
-        public init(e: String, r: String) {
+        public init(e: String, r: String, children: Bool? = nil) {
             self.e = e
             self.r = r
+            self.children = children
         }
     }
 

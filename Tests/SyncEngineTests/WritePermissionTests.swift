@@ -1,0 +1,85 @@
+import CRMModel
+import CRMTestSupport
+import Foundation
+import LocalReplica
+import SyncEngine
+import SyncServer
+import Testing
+
+/// The server checks every pushed change against its author's rights (DESIGN.md's
+/// permission table); a refused change is rolled back on the author's replica, listed in
+/// its rejected list and in the server's audit, and reaches nobody else.
+@Suite("Write permissions: refused at the server, rolled back, listed, never spread", .serialized)
+struct WritePermissionTests {
+    @Test func managerDeletingAClientIsRefusedListedAndGetsTheClientAndItsMemosBack() async throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji")) }
+        _ = try executive.write { try $0.addMemo(to: client, text: "Allergic to nuts.") }
+        try fixture.sync(executive, manager)
+        try manager.write { try $0.deleteClient(client) }
+        let report = try SyncClient(replica: manager).sync()
+        #expect(report.rejected == 1)
+        let rejected = try manager.rejectedChanges()
+        #expect(rejected.map(\.reason) == ["forbidden_delete"])
+        #expect(rejected.first?.entityId == client.description)
+        #expect(try manager.client(client).memos.map(\.text) == ["Allergic to nuts."])
+        #expect(try manager.status().pending == 0)
+        let audit = try SQLiteSyncStorage(path: fixture.server.db)
+        let refused = try await audit.refusedChanges(limit: 10)
+        #expect(refused.map(\.reason) == ["forbidden_delete"] && refused.first?.rowId == client.description)
+        try fixture.sync(executive)
+        #expect(try executive.client(client).memos.count == 1)
+        #expect(try SQLDiff.diff(executive.path, manager.path) == "")
+    }
+
+    @Test func managerEditingAClientAssignedToSomeoneElseIsRefusedAndRolledBack() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: other)) }
+        try fixture.sync(executive, manager)
+        try manager.write { try $0.editClient(client, ClientEdit(name: "Renamed by Park")) }
+        _ = try SyncClient(replica: manager).sync()
+        #expect(try manager.rejectedChanges().map(\.reason) == ["forbidden_client"])
+        #expect(try manager.rejectedChanges().first?.value == "Renamed by Park")
+        #expect(try manager.client(client).name == "Kim Minji")
+        try fixture.sync(executive)
+        #expect(try executive.client(client).name == "Kim Minji")
+    }
+
+    @Test func managerAddsClientsToTheirBranchAsAssigneeAndEditsThem() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        let client = try manager.write { try $0.addClient(NewClient(name: "Lee Jun")) }
+        _ = try manager.write { try $0.addMemo(to: client, text: "First call.") }
+        try manager.write { try $0.editClient(client, ClientEdit(name: "Lee Jun-ho")) }
+        let report = try SyncClient(replica: manager).sync()
+        #expect(report.rejected == 0)
+        try fixture.sync(executive)
+        let card = try executive.client(client)
+        #expect(card.name == "Lee Jun-ho" && card.memos.count == 1 && card.assignee != nil && card.branch == fixture.server.branch)
+    }
+
+    @Test func generalStaffAddClientsAndSchedulesButNothingElse() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let desk = try fixture.replica("front", role: "general")
+        let client = try desk.write { try $0.addClient(NewClient(name: "Lee Jun")) }
+        _ = try desk.write { try $0.addSchedule(for: client, start: try Timestamp(parsing: "2026-12-01T10:00:00Z", field: "t"),
+                                                end: try Timestamp(parsing: "2026-12-01T11:00:00Z", field: "t")) }
+        _ = try desk.write { try $0.addMemo(to: client, text: "Private note") }
+        _ = try SyncClient(replica: desk).sync()
+        let rejected = try desk.rejectedChanges()
+        // One line per field the refused memo set.
+        #expect(Set(rejected.map(\.reason)) == ["forbidden_role"], "\(rejected)")
+        #expect(rejected.contains { $0.field == "text" && $0.value == "Private note" })
+        #expect(try desk.client(client).memos.isEmpty)
+        try fixture.sync(executive)
+        #expect(try executive.client(client).schedules.count == 1)
+        #expect(try executive.client(client).memos.isEmpty)
+    }
+}
