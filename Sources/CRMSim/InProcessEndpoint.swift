@@ -62,19 +62,18 @@ final class InProcessEndpoint: SyncEndpoint {
 
     func rows(_ request: RowsRequest) throws -> RowsResponse {
         if network.chance(network.faults.lostRequest) { throw SyncError.retry("request lost") }
-        let storage = storage
-        let response = try blocking { try await storage.rows(request.keys) }
+        let response = try storage.rowsNow(request.keys, viewer: Viewer(author: device.author, site: nil, deviceID: device.id))
         if network.chance(network.faults.lostReply) { throw SyncError.retry("reply lost") }
         return response
     }
 
-    func pull(after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse {
+    func pull(site: SiteID, after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse {
         if network.chance(network.faults.lostRequest) { throw SyncError.retry("request lost") }
-        let storage = storage
-        let page = try blocking { try await storage.pull(after: cursor, limit: limit) }
+        let page = try storage.pullNow(after: cursor, limit: limit, viewer: Viewer(author: device.author, site: site.description, deviceID: device.id))
         if network.chance(network.faults.lostReply) { throw SyncError.retry("reply lost") }
         let decoder = JSONDecoder()
         let changes = try page.changes.map { try decoder.decode(WireChange.self, from: Data($0.utf8)) }
-        return PullResponse(bucket: "org", changes: changes, next: page.last, more: page.more, serverTime: clock.nowMillis())
+        return PullResponse(bucket: "org", changes: changes, next: page.last, more: page.more, serverTime: clock.nowMillis(),
+                            revokes: page.revokes.isEmpty ? nil : page.revokes)
     }
 }

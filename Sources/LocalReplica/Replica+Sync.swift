@@ -104,8 +104,9 @@ extension Replica {
     /// Applies a page of the server's log and advances the pull cursor, in one transaction;
     /// then replays this replica's pending changes on the rows the page touched, so local
     /// edits stay visible on top of the server's state.
-    public func applyPulled(_ changes: [RowChange], next: Int64, now: Timestamp) throws {
+    public func applyPulled(_ changes: [RowChange], next: Int64, now: Timestamp, revokes: [Revoke] = []) throws {
         try pool.write { db in
+            for revoke in revokes { try Self.purge(revoke, db: db) }
             var touched = Set<RowKey>()
             var newest = HLCTimestamp.zero
             for change in changes {
@@ -121,6 +122,29 @@ extension Replica {
             // Later local edits must order after everything seen from the server.
             try db.execute(sql: "UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL WHERE id = 1",
                            arguments: [next, newest.packed, now.description])
+        }
+    }
+
+    /// Removes a bucket this replica may no longer hold: the client's details (memos,
+    /// journals, money, enrolments, planned calls, its tasks and the conflicts about them),
+    /// or the whole card. Not logged: the server asked for it.
+    static func purge(_ revoke: Revoke, db: Database) throws {
+        var ids: [String] = [revoke.client]
+        for entity in Buckets.entities(of: .details) {
+            ids += try String.fetchAll(db, sql: "SELECT id FROM \(entity) WHERE client_id = ?", arguments: [revoke.client])
+        }
+        for id in ids { try db.execute(sql: "DELETE FROM conflict WHERE entity_id = ?", arguments: [id]) }
+        for entity in Buckets.entities(of: revoke.scope == .header ? .details : revoke.scope) {
+            try db.execute(sql: "DELETE FROM \(entity) WHERE client_id = ?", arguments: [revoke.client])
+        }
+        if revoke.scope == .header { try db.execute(sql: "DELETE FROM client WHERE id = ?", arguments: [revoke.client]) }
+    }
+
+    /// Moves everything in the write-ahead log into the file and empties the log, so rows
+    /// deleted (and overwritten, with secure_delete) are gone from both files.
+    public func checkpointAndTruncate() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
 

@@ -81,6 +81,8 @@ public final class Replica: Sendable {
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted rows are overwritten with zeros, so purged data leaves the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             db.add(function: SearchFolding.function)
         }
         return try DatabasePool(path: path, configuration: config)

@@ -44,7 +44,20 @@ extension SQLiteSyncStorage {
         try applyArchiveRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
-        let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at) VALUES (?, ?, ?, ?)")
+        let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at, scope, client_id) VALUES (?, ?, ?, ?, ?, ?)")
+        // Each entry's bucket, so pulls can be filtered to what each device may see.
+        func place(_ change: RowChange) throws -> [FieldValue] {
+            let key = RowKey(change.entity.name, change.rowID)
+            var fields = (plan.rows[key] ?? loaded[key])?.fields.mapValues(\.value) ?? [:]
+            for assignment in change.fields { fields[assignment.field] = assignment.value }
+            if change.entity == .conflict, let entity = fields["entity"]?.textValue, let id = fields["entity_id"]?.textValue {
+                let about = RowKey(entity, id)
+                let row = try plan.rows[about] ?? loaded[about] ?? loadRows([about], db: db)[about]
+                fields["client_id"] = entity == EntityKind.client.name ? .text(id) : row?.fields["client_id"]?.value
+            }
+            let placed = Buckets.place(entity: change.entity.name, rowID: change.rowID, fields: fields)
+            return [.text(placed.scope.rawValue), placed.client.map(FieldValue.text) ?? .null]
+        }
         // Rows made by rule take the server's next sequence numbers (after the change that
         // caused them, when the server itself is writing).
         var serverSeq = max(try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_seq FROM server_meta WHERE id = 1")) ?? 1,
@@ -52,14 +65,14 @@ extension SQLiteSyncStorage {
         let firstServerSeq = serverSeq
         for entry in plan.log {
             if let ackIndex = entry.ackIndex {
-                try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)])
+                try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)] + place(entry.change))
                 plan.acks[ackIndex].position = db.lastInsertedRowID
             } else {
                 // A row made by rule: logged as the server's own change.
                 let derived = entry.change
                 let change = RowChange(seq: serverSeq, hlc: derived.hlc, entity: derived.entity, rowID: derived.rowID, operation: derived.operation, fields: derived.fields)
                 serverSeq += 1
-                try RawStatement.execute(insert, .text(server), [.integer(change.seq), .text(WireEncoding.change(change, site: server)), .integer(now)])
+                try RawStatement.execute(insert, .text(server), [.integer(change.seq), .text(WireEncoding.change(change, site: server)), .integer(now)] + place(change))
             }
         }
         if serverSeq != firstServerSeq {
@@ -150,17 +163,16 @@ extension SQLiteSyncStorage {
         }
     }
 
-    public func pull(after position: Int64, limit: Int) async throws -> LogPage {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT position, wire FROM change_log WHERE position > ? ORDER BY position LIMIT ?"),
-                                        arguments: [position, limit + 1])
-            let page = rows.prefix(limit)
-            return LogPage(changes: page.map { $0[1] }, last: page.last?[0] ?? position, more: rows.count > limit)
-        }
+    public func rows(_ keys: [RowsRequest.Key], viewer: Viewer?) async throws -> RowsResponse {
+        try await pool.read { db in try Self.rows(keys, viewer: viewer, db: db) }
     }
 
-    public func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse {
-        try await pool.read { db in
+    /// `rows(_:viewer:)` without waiting (the simulation).
+    public func rowsNow(_ keys: [RowsRequest.Key], viewer: Viewer?) throws -> RowsResponse {
+        try pool.read { db in try Self.rows(keys, viewer: viewer, db: db) }
+    }
+
+    private static func rows(_ keys: [RowsRequest.Key], viewer: Viewer?, db: Database) throws -> RowsResponse {
             let position = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(position), 0) FROM change_log")) ?? 0
             let loaded = try Self.loadRows(Set(keys.map { RowKey($0.e, $0.r) }), db: db)
             var rows: [RowsResponse.Row] = keys.map { key -> RowsResponse.Row in
@@ -178,7 +190,27 @@ extension SQLiteSyncStorage {
                 }
             }
             rows += children.sorted { (order[$0.e] ?? 0, $0.r) < (order[$1.e] ?? 0, $1.r) }
+            if let viewer { rows = try Self.hide(rows, from: viewer, db: db) }
             return RowsResponse(rows: rows, position: position)
+    }
+
+    /// Rows the viewer may not see, reported as not existing (its replica drops them).
+    private static func hide(_ rows: [RowsResponse.Row], from viewer: Viewer, db: Database) throws -> [RowsResponse.Row] {
+        var clients: [String: RowState?] = [:]
+        return try rows.map { row in
+            guard row.exists else { return row }
+            var fields = row.f ?? [:]
+            if row.e == EntityKind.conflict.name, let entity = fields["entity"]?.textValue, let id = fields["entity_id"]?.textValue {
+                fields["client_id"] = entity == EntityKind.client.name ? .text(id) : try loadRows([RowKey(entity, id)], db: db)[RowKey(entity, id)]?.fields["client_id"]?.value
+            }
+            let placed = Buckets.place(entity: row.e, rowID: row.r, fields: fields)
+            let client = try placed.client.map { id in
+                if let cached = clients[id] { return cached }
+                let state = try loadRows([RowKey(EntityKind.client.name, id)], db: db)[RowKey(EntityKind.client.name, id)]
+                clients[id] = state
+                return state
+            } ?? nil
+            return Buckets.visible(placed.scope, client: client, to: viewer.author) ? row : RowsResponse.Row(e: row.e, r: row.r, exists: false, f: nil)
         }
     }
 }

@@ -110,6 +110,25 @@ public final class SQLiteSyncStorage: SyncStorage {
                 );
                 """)
         }
+        migrator.registerMigration("v4-buckets") { db in
+            try db.execute(sql: """
+                -- Each log entry's bucket: pulls are filtered to what each device may see.
+                ALTER TABLE change_log ADD COLUMN scope TEXT;
+                ALTER TABLE change_log ADD COLUMN client_id TEXT;
+                -- The buckets each tracked replica holds, and the change offered to it.
+                CREATE TABLE site_view (
+                    site_id TEXT PRIMARY KEY NOT NULL,
+                    pending_next INTEGER,
+                    pending TEXT
+                );
+                CREATE TABLE site_grant (
+                    site_id TEXT NOT NULL,
+                    client_id TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    PRIMARY KEY (site_id, client_id, scope)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -34,6 +34,33 @@ public struct LogPage: Sendable {
     public var last: Int64
     /// Whether more changes follow.
     public var more: Bool
+    /// Buckets the viewer lost since its last pull, to purge first.
+    public var revokes: [Revoke] = []
+
+    /// Creates a page.
+    public init(changes: [String], last: Int64, more: Bool, revokes: [Revoke] = []) {
+        self.changes = changes
+        self.last = last
+        self.more = more
+        self.revokes = revokes
+    }
+}
+
+/// Who is pulling: what they may see, and which replica (its bucket grants are tracked).
+public struct Viewer: Sendable {
+    /// The author whose rights decide.
+    public var author: Permissions.Author
+    /// The replica's site; `nil` when the request names none (no grant tracking).
+    public var site: String?
+    /// The pulling device: a site is tracked only for the device it is registered to.
+    public var deviceID: String
+
+    /// Creates a viewer.
+    public init(author: Permissions.Author, site: String?, deviceID: String) {
+        self.author = author
+        self.site = site
+        self.deviceID = deviceID
+    }
 }
 
 /// Where the server keeps the organisation's data: the SQLite store now, PostgreSQL later.
@@ -47,10 +74,13 @@ public protocol SyncStorage: Sendable {
     func register(site: String, device: Device) async throws -> Bool
     /// Applies a push in one transaction; the error reply when the batch is refused whole.
     func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse>
-    /// The changes after `position`, at most `limit`.
-    func pull(after position: Int64, limit: Int) async throws -> LogPage
-    /// The current version of `keys`, read in one snapshot with the log position.
-    func rows(_ keys: [RowsRequest.Key]) async throws -> RowsResponse
+    /// The changes after `position`, at most `limit`, filtered to what `viewer` may see
+    /// (everything when `nil`), with the rows of buckets granted since its last pull first and
+    /// the buckets it lost as revokes.
+    func pull(after position: Int64, limit: Int, viewer: Viewer?) async throws -> LogPage
+    /// The current version of `keys`, read in one snapshot with the log position; rows
+    /// `viewer` may not see are reported as not existing.
+    func rows(_ keys: [RowsRequest.Key], viewer: Viewer?) async throws -> RowsResponse
 
     /// Adds a branch; returns its id.
     func addBranch(name: String, now: Int64) async throws -> String

@@ -137,14 +137,17 @@ public struct PullResponse: Codable, Sendable {
     public var more: Bool
     /// The server's clock, Unix milliseconds.
     public var serverTime: Int64
+    /// Buckets this replica may no longer hold: purge them before applying `changes`.
+    public var revokes: [Revoke]?
 
     /// Creates a page.
-    public init(bucket: String, changes: [WireChange], next: Int64, more: Bool, serverTime: Int64) {
+    public init(bucket: String, changes: [WireChange], next: Int64, more: Bool, serverTime: Int64, revokes: [Revoke]? = nil) {
         self.bucket = bucket
         self.changes = changes
         self.next = next
         self.more = more
         self.serverTime = serverTime
+        self.revokes = revokes
     }
 }
 

@@ -148,6 +148,8 @@ public final class SyncClient {
         for start in stride(from: 0, to: keys.count, by: configuration.pushBatch) {
             let rows = try transport.rows(RowsRequest(keys: Array(keys[start..<min(start + configuration.pushBatch, keys.count)])))
             try replica.applyServerRows(rows)
+            // Rows this replica may no longer hold come back as gone: leave no trace of them.
+            if rows.rows.contains(where: { !$0.exists }) { try replica.checkpointAndTruncate() }
         }
     }
 
@@ -159,9 +161,10 @@ public final class SyncClient {
         var firstWait = wait
         while true {
             guard let cursor = try replica.syncSettings()?.pullCursor else { return pulled }
-            let page = try transport.pull(after: cursor, limit: configuration.pullPage, wait: firstWait)
+            let page = try transport.pull(site: replica.siteID, after: cursor, limit: configuration.pullPage, wait: firstWait)
             firstWait = 0
-            try replica.applyPulled(page.changes.map(\.rowChange), next: page.next, now: now)
+            try replica.applyPulled(page.changes.map(\.rowChange), next: page.next, now: now, revokes: page.revokes ?? [])
+            if !(page.revokes ?? []).isEmpty { try replica.checkpointAndTruncate() }
             pulled += page.changes.count
             if !page.more { return pulled }
         }
@@ -173,7 +176,7 @@ public final class SyncClient {
         var pages: [[RowChange]] = []
         var cursor = try replica.syncSettings()?.pullCursor ?? 0
         while true {
-            let page = try transport.pull(after: cursor, limit: configuration.pullPage, wait: 0)
+            let page = try transport.pull(site: replica.siteID, after: cursor, limit: configuration.pullPage, wait: 0)
             pages.append(page.changes.map(\.rowChange))
             cursor = page.next
             if !page.more { return pages }

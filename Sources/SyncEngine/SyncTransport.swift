@@ -12,8 +12,9 @@ public protocol SyncEndpoint {
     func push(site: SiteID, wireChanges: [String]) throws -> Result<PushResponse, ErrorResponse>
     /// The server's current version of some rows.
     func rows(_ request: RowsRequest) throws -> RowsResponse
-    /// A page of the log after `cursor`, waiting up to `wait` seconds for something new.
-    func pull(after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse
+    /// A page of the log after `cursor` for the replica `site`, waiting up to `wait` seconds
+    /// for something new.
+    func pull(site: SiteID, after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse
 }
 
 /// The sync protocol's requests over one `CurlHTTPClient`. Maps HTTP outcomes to
@@ -63,8 +64,8 @@ final class SyncTransport: SyncEndpoint {
         try decode(try exchange("POST", "/v1/rows", body: request))
     }
 
-    func pull(after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse {
-        let result = try send("GET", "/v1/pull?bucket=org&after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: wait + 60)
+    func pull(site: SiteID, after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse {
+        let result = try send("GET", "/v1/pull?bucket=org&site=\(site)&after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: wait + 60)
         return try decode(try check(result))
     }
 

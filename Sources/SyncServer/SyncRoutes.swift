@@ -44,7 +44,7 @@ struct SyncRoutes: Sendable {
             }
         }
         router.post("/v1/rows") { request, context in
-            _ = try await authenticate(request)
+            let device = try await authenticate(request)
             let body: RowsRequest = try await decode(request, context)
             guard body.keys.count <= configuration.maxPushChanges else {
                 throw SyncHTTPError(.contentTooLarge, code: "batch_too_large", "\(body.keys.count) keys; the limit is \(configuration.maxPushChanges)")
@@ -52,25 +52,28 @@ struct SyncRoutes: Sendable {
             if let unknown = body.keys.first(where: { ReplicatedSchema.entity($0.e) == nil }) {
                 throw SyncHTTPError(.badRequest, code: "unknown_entity", "entity '\(unknown.e)' is not a replicated table")
             }
-            return try JSONReply.response(try await storage.rows(body.keys))
+            return try JSONReply.response(try await storage.rows(body.keys, viewer: Viewer(author: device.author, site: nil, deviceID: device.id)))
         }
         router.get("/v1/pull") { request, _ in
-            _ = try await authenticate(request)
+            let device = try await authenticate(request)
             let query = request.uri.queryParameters
             let bucket = query.get("bucket") ?? "org"
             guard bucket == "org" else { throw SyncHTTPError(.badRequest, code: "unknown_bucket", "bucket '\(bucket)' does not exist") }
+            let site: String? = query.get("site").map { String($0) }
+            if let site, !isUUID(site) { throw SyncHTTPError(.badRequest, code: "invalid_value", "site: not a UUID") }
+            let viewer = Viewer(author: device.author, site: site, deviceID: device.id)
             let after = try integer(query.get("after"), name: "after", default: 0, range: 0...Int64.max)
             let limit = Int(try integer(query.get("limit"), name: "limit", default: Int64(configuration.maxPullChanges), range: 1...Int64(configuration.maxPullChanges)))
             let wait = try integer(query.get("wait"), name: "wait", default: 0, range: 0...Int64(configuration.maxWaitSeconds))
-            var page = try await storage.pull(after: after, limit: limit)
+            var page = try await storage.pull(after: after, limit: limit, viewer: viewer)
             let deadline = ContinuousClock.now + .seconds(wait)
             // A held poll ends within a second of a graceful shutdown, so SIGTERM does not
             // wait out every open long poll.
-            while page.changes.isEmpty && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
+            while page.changes.isEmpty && page.revokes.isEmpty && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
                 // Pushes through this process wake the wait at once; changes written by
                 // another process (admin commands) are seen within a second.
                 await notifier.wait(after: after, timeout: min(.seconds(1), deadline - ContinuousClock.now))
-                page = try await storage.pull(after: after, limit: limit)
+                page = try await storage.pull(after: after, limit: limit, viewer: viewer)
             }
             return JSONReply.raw(PullPageEncoding.encode(page, bucket: bucket, serverTime: clock()))
         }
@@ -163,6 +166,10 @@ enum PullPageEncoding {
         out.append(contentsOf: String(page.last).utf8)
         out.append(contentsOf: #","serverTime":"#.utf8)
         out.append(contentsOf: String(serverTime).utf8)
+        if !page.revokes.isEmpty {
+            out.append(contentsOf: #","revokes":"#.utf8)
+            out.append(contentsOf: (try? JSONEncoder().encode(page.revokes)) ?? Data("[]".utf8))
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -1,0 +1,89 @@
+import CRMModel
+import CRMTestSupport
+import Foundation
+import GRDB
+import LocalReplica
+import SyncEngine
+import Testing
+
+/// A replica holds only what its user may see (DESIGN.md's permission table), gains a
+/// bucket whole when it is granted and purges it, down to the bytes of its files, when it
+/// is revoked.
+@Suite("Partial replication: buckets granted whole, revoked down to the bytes", .serialized)
+struct PartialReplicationTests {
+    /// Whether `text` appears in the replica file or its write-ahead log.
+    private func bytes(of replica: Replica, contain text: String) throws -> Bool {
+        let needle = Data(text.utf8)
+        for path in [replica.path, replica.path + "-wal"] where FileManager.default.fileExists(atPath: path) {
+            if try Data(contentsOf: URL(fileURLWithPath: path)).range(of: needle) != nil { return true }
+        }
+        return false
+    }
+
+    private func time(_ text: String) throws -> Timestamp { try Timestamp(parsing: text, field: "test") }
+
+    @Test func reassignedClientsDetailsLeaveTheOldManagersFileAndArriveWholeAtTheNewOne() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let m1 = try fixture.replica("park", role: "manager")
+        let m2 = try fixture.replica("choi", role: "manager")
+        try fixture.sync(executive)  // learns of both managers
+        let users = try DatabaseQueue(path: executive.path).read { db in
+            try [String: String](uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, id FROM staff_user").map { ($0[0], $0[1]) })
+        }
+        let park = try #require(users["park"].flatMap(UserID.init)), choi = try #require(users["choi"].flatMap(UserID.init))
+        let secret = "Father pays; mother must not be called at work"
+        let (client, memo) = try executive.write { writer in
+            let client = try writer.addClient(NewClient(name: "Kim Minji", assigneeID: park))
+            let memo = try writer.addMemo(to: client, text: secret)
+            let schedule = try writer.addSchedule(for: client, start: try time("2026-12-01T10:00:00Z"), end: try time("2026-12-01T11:00:00Z"))
+            _ = try writer.writeJournal(for: schedule, text: "Session log: talked about school")
+            return (client, memo)
+        }
+        try fixture.sync(executive, m1, m2)
+        #expect(try m1.client(client).memos.map(\.text) == [secret])
+        // M2 sees the card header only: the client, its schedule, no memo, no journal.
+        #expect(try m2.client(client).memos.isEmpty)
+        #expect(try m2.client(client).schedules.count == 1 && m2.client(client).schedules.first?.journal == nil)
+        #expect(try !bytes(of: m2, contain: secret))
+
+        try m1.write { try $0.editMemo(memo, text: "Prefers evenings") }   // offline
+        try executive.write { try $0.assign(client, to: choi) }
+        try fixture.sync(executive)
+        _ = try SyncClient(replica: m1).sync()
+        let rejected = try m1.rejectedChanges()
+        #expect(rejected.map(\.reason) == ["forbidden_client"] && rejected.first?.value == "Prefers evenings")
+        #expect(try m1.client(client).memos.isEmpty)
+        #expect(try m1.client(client).schedules.first?.journal == nil)
+        #expect(try !bytes(of: m1, contain: secret), "the memo text M1 last saw is still in its file or -wal")
+        #expect(try !bytes(of: m1, contain: "Session log: talked about school"))
+
+        try fixture.sync(m2)
+        #expect(try m2.client(client).memos.map(\.text) == [secret])
+        #expect(try m2.client(client).schedules.first?.journal == "Session log: talked about school")
+    }
+
+    @Test func generalStaffHoldEveryCardHeaderOfTheirBranchAndNoDetailsAtAll() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let desk = try fixture.replica("front", role: "general")
+        let otherBranch = try executive.write { try $0.addBranch(name: "Busan") }
+        let (here, there) = try executive.write { writer in
+            let here = try writer.addClient(NewClient(name: "Kim Minji"))
+            _ = try writer.addMemo(to: here, text: "Memo text nobody at the desk may read")
+            _ = try writer.addLedgerEntry(client: here, kind: .payment, amount: 77_777, note: "Ledger note nobody at the desk may read")
+            let schedule = try writer.addSchedule(for: here, start: try time("2026-12-01T10:00:00Z"), end: try time("2026-12-01T11:00:00Z"))
+            _ = try writer.writeJournal(for: schedule, text: "Journal text nobody at the desk may read")
+            let there = try writer.addClient(NewClient(name: "Park Busan-client", branchID: otherBranch))
+            return (here, there)
+        }
+        try fixture.sync(executive, desk)
+        #expect(try desk.clients().map(\.id) == [here.description])
+        #expect(throws: ReplicaError.self) { try desk.client(there) }
+        let card = try desk.client(here)
+        #expect(card.status == "in_progress" && card.memos.isEmpty && card.ledger.isEmpty)
+        for text in ["Memo text nobody", "Ledger note nobody", "Journal text nobody", "Park Busan-client"] {
+            #expect(try !bytes(of: desk, contain: text), "\(text)")
+        }
+    }
+}
