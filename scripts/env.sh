@@ -4,7 +4,7 @@ command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 
 crm_require_packages() {
     local missing=()
-    for package in libsqlite3-dev libcurl4-openssl-dev sqlite3 sqlite3-tools; do
+    for package in libsqlite3-dev libcurl4-openssl-dev sqlite3 sqlite3-tools openssl; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     if [ ${#missing[@]} -gt 0 ]; then

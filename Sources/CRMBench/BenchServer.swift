@@ -25,7 +25,7 @@ final class BenchServer: Sendable {
         var logger = Logger(label: "bench.server")
         logger.logLevel = .error
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildSyncServer(storage: storage, configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) })
+        let app = try buildSyncServer(storage: storage, configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) })
         task = Task { try await app.runService() }
         var port = 0
         for await bound in stream { port = bound; break }

@@ -27,6 +27,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to bind.") var host = "127.0.0.1"
     @Option(help: "The port; 0 binds a free one.") var port = 8080
     @Option(help: "Refuse changes stamped more than this many seconds ahead of the server's clock.") var maxSkewSeconds = 60
+    @Option(help: "PEM file of the server's certificate chain: serve HTTPS (with --tls-key).") var tlsCert: String?
+    @Option(help: "PEM file of the server's private key.") var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        for (name, path) in [("--tls-cert", tlsCert), ("--tls-key", tlsKey)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) { throw ValidationError("\(name): cannot read \(path)") }
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "crm.server")
@@ -38,15 +47,23 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--db: cannot open the store at \(db): \(error)")
         }
         let host = host
-        let app = buildSyncServer(
-            storage: storage,
-            configuration: .init(host: host, port: port, maxSkewMillis: Int64(maxSkewSeconds) * 1000),
-            logger: logger,
-            onListening: { port in
-                // One line, written straight to the file descriptor so it is never buffered.
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
-            }
-        )
+        var configuration = ServerConfiguration(host: host, port: port, maxSkewMillis: Int64(maxSkewSeconds) * 1000)
+        if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let app: any Service
+        do {
+            app = try buildSyncServer(
+                storage: storage,
+                configuration: configuration,
+                logger: logger,
+                onListening: { port in
+                    // One line, written straight to the file descriptor so it is never buffered.
+                    FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
+                }
+            )
+        } catch {
+            throw ValidationError("--tls-cert/--tls-key: cannot load the certificate or key: \(error)")
+        }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var maxPullChanges: Int
     /// The longest a long-poll pull waits. Default 30 s.
     public var maxWaitSeconds: Int
+    /// PEM files of the server's certificate chain and private key: serve HTTPS. Default
+    /// `nil`: plain HTTP (a loopback or a trusted network only).
+    public var tls: (certificateChain: String, privateKey: String)?
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8080, maxSkewMillis: Int64 = 60_000, maxBodyBytes: Int = 8 << 20,

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import SyncCore
 
 /// Builds the sync server: the routes over `storage`, bound as `configuration` says.
@@ -11,17 +14,25 @@ import SyncCore
 /// try await app.runService()
 /// ```
 /// - Parameter onListening: called with the bound port once the server accepts connections.
+/// - Throws: when the TLS certificate or key cannot be read.
 public func buildSyncServer(
     storage: any SyncStorage,
     configuration: ServerConfiguration = .init(),
     logger: Logger = Logger(label: "crm.server"),
     clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) },
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let router = Router()
     SyncRoutes(storage: storage, configuration: configuration, notifier: ChangeNotifier(), clock: clock).add(to: router)
+    var server = HTTPServerBuilder.http1()
+    if let tls = configuration.tls {
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+        server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    }
     return Application(
         router: router,
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crm-server"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
