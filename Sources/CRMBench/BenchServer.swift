@@ -34,15 +34,23 @@ final class BenchServer: Sendable {
 
     /// A new replica of a new executive, registered (no first sync).
     func replica(_ name: String) async throws -> Replica {
+        try await member(name).replica
+    }
+
+    /// A new staff member with `role` in `branch` (a new branch when `nil`), their token and
+    /// a registered replica (no first sync).
+    func member(_ name: String, role: String = "executive", branch: String? = nil) async throws -> (replica: Replica, user: String, token: String) {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let branch = try await storage.addBranch(name: "Branch of \(name)", now: now)
-        let user = try await storage.addUser(name: name, role: "executive", team: "other", branch: branch, now: now)
+        var branchID = branch
+        if branchID == nil { branchID = try await storage.addBranch(name: "Branch of \(name)", now: now) }
+        let branch = branchID!
+        let user = try await storage.addUser(name: name, role: role, team: "other", branch: branch, now: now)
         let token = DeviceToken.generate()
         _ = try await storage.addDevice(user: user, name: name, tokenHash: DeviceToken.hash(token))
         let replica = try Replica.create(at: "\(directory)/\(name).crm")
         let url = self.url
         try await onThread { _ = try SyncClient.register(replica: replica, serverURL: url, token: token, caFile: nil) }
-        return replica
+        return (replica, user, token)
     }
 
     /// Stops the server and removes its directory.

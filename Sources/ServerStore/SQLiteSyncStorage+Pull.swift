@@ -57,7 +57,7 @@ extension SQLiteSyncStorage {
             let clientID: String? = row[3]
             let client = try clientID.map { id in
                 if let cached = clients[id] { return cached }
-                let state = try loadRows([RowKey(EntityKind.client.name, id)], db: db)[RowKey(EntityKind.client.name, id)]
+                let state = try access(ofClient: id, db: db)
                 clients[id] = state
                 return state
             } ?? nil
@@ -142,13 +142,30 @@ extension SQLiteSyncStorage {
         }
     }
 
+    /// What decides who sees a client: its branch and assignee (a row state holding just
+    /// those), read without decoding the whole record.
+    static func access(ofClient id: String, db: Database) throws -> RowState? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT deleted, json_extract(fields, '$.branch_id.v'), json_extract(fields, '$.assignee_id.v') FROM record WHERE entity = 'client' AND row_id = ?
+            """), arguments: [id]).map(accessState)
+    }
+
+    private static func accessState(_ row: Row) -> RowState {
+        var fields: [String: FieldState] = [:]
+        if let branch: String = row[1] { fields["branch_id"] = FieldState(value: .text(branch), hlc: .zero, site: "") }
+        if let assignee: String = row[2] { fields["assignee_id"] = FieldState(value: .text(assignee), hlc: .zero, site: "") }
+        return RowState(deleted: row[0], fields: fields)
+    }
+
     /// The buckets `author` may hold now.
     private static func visibleBuckets(of author: Permissions.Author, db: Database) throws -> Set<Revoke> {
         var buckets = Set<Revoke>()
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT row_id, fields FROM record WHERE entity = 'client' AND deleted = 0")) {
-            let client = RowState(deleted: false, fields: try StoredFields.decode(row[1]))
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT deleted, json_extract(fields, '$.branch_id.v'), json_extract(fields, '$.assignee_id.v'), row_id FROM record WHERE entity = 'client' AND deleted = 0
+            """)) {
+            let client = accessState(row)
             for scope in [Buckets.Scope.header, .details] where Buckets.visible(scope, client: client, to: author) {
-                buckets.insert(Revoke(client: row[0], scope: scope))
+                buckets.insert(Revoke(client: row[3], scope: scope))
             }
         }
         return buckets

@@ -206,7 +206,7 @@ extension SQLiteSyncStorage {
             let placed = Buckets.place(entity: row.e, rowID: row.r, fields: fields)
             let client = try placed.client.map { id in
                 if let cached = clients[id] { return cached }
-                let state = try loadRows([RowKey(EntityKind.client.name, id)], db: db)[RowKey(EntityKind.client.name, id)]
+                let state = try access(ofClient: id, db: db)
                 clients[id] = state
                 return state
             } ?? nil
