@@ -7,7 +7,7 @@ import SyncServer
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage branches, staff and device tokens.",
-        subcommands: [AddBranch.self, AddUser.self, IssueToken.self, RevokeToken.self, RejectedChanges.self]
+        subcommands: [AddBranch.self, AddUser.self, SetRole.self, IssueToken.self, RevokeToken.self, RejectedChanges.self]
     )
 }
 
@@ -59,6 +59,24 @@ struct AddUser: AsyncParsableCommand {
                                  team: Team(parsing: team, field: "--team"), branchID: BranchID(parsing: branch, field: "--branch"))
         let id = try await store.open().addUser(name: user.name, role: user.role.rawValue, team: user.team.rawValue, branch: branch.lowercased(), now: nowMillis)
         store.print("id", id)
+    }
+}
+
+struct SetRole: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-role", abstract: "Change a staff member's role (and branch): their replicas gain and lose data on their next sync.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The staff member's id.") var user: String
+    @Option(help: "executive, manager or general.") var role: String
+    @Option(help: "A new branch id.") var branch: String?
+
+    func run() async throws {
+        _ = try UserID(parsing: user, field: "--user")
+        let parsed = try Role(parsing: role, field: "--role")
+        if let branch { _ = try BranchID(parsing: branch, field: "--branch") }
+        try await store.open().setRole(user: user.lowercased(), role: parsed.rawValue, branch: branch?.lowercased(), now: nowMillis)
+        if store.json { Swift.print("{\"role\":\"\(parsed.rawValue)\"}") }
     }
 }
 

@@ -34,6 +34,18 @@ extension SQLiteSyncStorage {
         return id
     }
 
+    /// Changes a staff member's role and, when given, branch. Their replicas gain and lose
+    /// buckets on their next pull.
+    public func setRole(user: String, role: String, branch: String?, now: Int64) async throws {
+        let exists = try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'staff_user' AND row_id = ? AND deleted = 0)", arguments: [user]) ?? false
+        }
+        guard exists else { throw StorageError("--user: staff user \(user) not found") }
+        var fields = [FieldAssignment("role", .text(role))]
+        if let branch { fields.append(FieldAssignment("branch_id", .text(branch))) }
+        try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .staffUser, rowID: user, operation: .set, fields: fields), now: now)
+    }
+
     public func addDevice(user: String, name: String, tokenHash: String) async throws -> String {
         let id = ids.next().uuidString.lowercased()
         try await pool.write { db in

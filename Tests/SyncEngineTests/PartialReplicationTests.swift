@@ -86,4 +86,56 @@ struct PartialReplicationTests {
             #expect(try !bytes(of: desk, contain: text), "\(text)")
         }
     }
+
+    /// The staff id a replica belongs to.
+    private func userID(of replica: Replica) throws -> String {
+        try DatabaseQueue(path: replica.path).read { db in try String.fetchOne(db, sql: "SELECT user_id FROM replica_meta") } ?? ""
+    }
+
+    @Test func aClientMovedToAnotherBranchLeavesTheManagersReplicaAndTheirOfflineEditIsRefused() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        try fixture.sync(executive)
+        let park = try #require(UserID(try userID(of: manager)))
+        let busan = try executive.write { try $0.addBranch(name: "Busan") }
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: park)) }
+        _ = try executive.write { try $0.addMemo(to: client, text: "Moving to Busan in spring") }
+        try fixture.sync(executive, manager)
+        #expect(try manager.client(client).memos.count == 1)
+        try manager.write { try $0.editClient(client, ClientEdit(name: "Kim Min-ji")) }   // offline
+        try executive.write { try $0.editClient(client, ClientEdit(branchID: busan)) }
+        try fixture.sync(executive)
+        _ = try SyncClient(replica: manager).sync()
+        #expect(try manager.rejectedChanges().map(\.reason) == ["forbidden_client"])
+        #expect(throws: ReplicaError.self) { try manager.client(client) }
+        #expect(try !bytes(of: manager, contain: "Moving to Busan in spring"))
+        try fixture.sync(executive)
+        #expect(try executive.client(client).name == "Kim Minji")
+    }
+
+    @Test func aRoleChangeRevokesDetailsAtTheNextSyncAndAPromotionGrantsThemWhole() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        try fixture.sync(executive)
+        let park = try userID(of: manager)
+        let (mine, theirs) = try executive.write { writer in
+            let mine = try writer.addClient(NewClient(name: "Kim Minji", assigneeID: UserID(park)))
+            _ = try writer.addMemo(to: mine, text: "Assigned memo text")
+            let theirs = try writer.addClient(NewClient(name: "Lee Jun", assigneeID: UserID(try userID(of: executive))))
+            _ = try writer.addMemo(to: theirs, text: "Somebody else's memo text")
+            return (mine, theirs)
+        }
+        try fixture.sync(executive, manager)
+        #expect(try manager.client(mine).memos.count == 1 && manager.client(theirs).memos.isEmpty)
+        _ = try ServerProcess.admin(["set-role", "--db", fixture.server.db, "--user", park, "--role", "general", "--json"], key: "role")
+        try fixture.sync(manager)
+        #expect(try manager.client(mine).memos.isEmpty)
+        #expect(try !bytes(of: manager, contain: "Assigned memo text"))
+        _ = try ServerProcess.admin(["set-role", "--db", fixture.server.db, "--user", park, "--role", "executive", "--json"], key: "role")
+        try fixture.sync(manager)
+        #expect(try manager.client(mine).memos.map(\.text) == ["Assigned memo text"])
+        #expect(try manager.client(theirs).memos.map(\.text) == ["Somebody else's memo text"])
+    }
 }

@@ -29,6 +29,8 @@ struct WritePermissionTests {
         let audit = try SQLiteSyncStorage(path: fixture.server.db)
         let refused = try await audit.refusedChanges(limit: 10)
         #expect(refused.map(\.reason) == ["forbidden_delete"] && refused.first?.rowId == client.description)
+        let listed = try CommandRunner.run("crm-server", ["admin", "rejected", "--db", fixture.server.db, "--json"])
+        #expect(listed.status == 0 && listed.stdout.contains("\"reason\":\"forbidden_delete\"") && listed.stdout.contains(client.description))
         try fixture.sync(executive)
         #expect(try executive.client(client).memos.count == 1)
         #expect(try SQLDiff.diff(executive.path, manager.path) == "")
