@@ -55,12 +55,7 @@ extension SQLiteSyncStorage {
                 continue
             }
             let clientID: String? = row[3]
-            let client = try clientID.map { id in
-                if let cached = clients[id] { return cached }
-                let state = try access(ofClient: id, db: db)
-                clients[id] = state
-                return state
-            } ?? nil
+            let client = try clientID.flatMap { try access(ofClient: $0, cache: &clients, db: db) }
             if Buckets.visible(scope, client: client, to: viewer.author) { changes.append(row[1]) }
         }
         let last: Int64 = page.last?[0] ?? position
@@ -148,6 +143,14 @@ extension SQLiteSyncStorage {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT deleted, json_extract(fields, '$.branch_id.v'), json_extract(fields, '$.assignee_id.v') FROM record WHERE entity = 'client' AND row_id = ?
             """), arguments: [id]).map(accessState)
+    }
+
+    /// ``access(ofClient:db:)`` remembered per page.
+    static func access(ofClient id: String, cache: inout [String: RowState?], db: Database) throws -> RowState? {
+        if let cached = cache[id] { return cached }
+        let state = try access(ofClient: id, db: db)
+        cache[id] = state
+        return state
     }
 
     private static func accessState(_ row: Row) -> RowState {

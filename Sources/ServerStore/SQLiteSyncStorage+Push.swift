@@ -204,12 +204,7 @@ extension SQLiteSyncStorage {
                 fields["client_id"] = entity == EntityKind.client.name ? .text(id) : try loadRows([RowKey(entity, id)], db: db)[RowKey(entity, id)]?.fields["client_id"]?.value
             }
             let placed = Buckets.place(entity: row.e, rowID: row.r, fields: fields)
-            let client = try placed.client.map { id in
-                if let cached = clients[id] { return cached }
-                let state = try access(ofClient: id, db: db)
-                clients[id] = state
-                return state
-            } ?? nil
+            let client = try placed.client.flatMap { try access(ofClient: $0, cache: &clients, db: db) }
             return Buckets.visible(placed.scope, client: client, to: viewer.author) ? row : RowsResponse.Row(e: row.e, r: row.r, exists: false, f: nil)
         }
     }
