@@ -48,9 +48,12 @@ extension SQLiteSyncStorage {
         // Each entry's bucket, so pulls can be filtered to what each device may see.
         func place(_ change: RowChange) throws -> [FieldValue] {
             let key = RowKey(change.entity.name, change.rowID)
-            var fields = (plan.rows[key] ?? loaded[key])?.fields.mapValues(\.value) ?? [:]
-            for assignment in change.fields { fields[assignment.field] = assignment.value }
-            if change.entity == .conflict, let entity = fields["entity"]?.textValue, let id = fields["entity_id"]?.textValue {
+            // Placement needs only the client a row belongs to.
+            var fields: [String: FieldValue] = [:]
+            if change.entity != .client {
+                fields["client_id"] = change.value(of: "client_id") ?? (plan.rows[key] ?? loaded[key])?.fields["client_id"]?.value
+            }
+            if change.entity == .conflict, let entity = change.value(of: "entity")?.textValue, let id = change.value(of: "entity_id")?.textValue {
                 let about = RowKey(entity, id)
                 let row = try plan.rows[about] ?? loaded[about] ?? loadRows([about], db: db)[about]
                 fields["client_id"] = entity == EntityKind.client.name ? .text(id) : row?.fields["client_id"]?.value
