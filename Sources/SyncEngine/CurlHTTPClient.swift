@@ -92,6 +92,8 @@ public final class CurlHTTPClient {
             }
         } else {
             crm_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            // Any other method without a body (DELETE, TRACE, …) is sent as asked.
+            if method != "GET" { crm_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method) }
             code = curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {

@@ -7,6 +7,8 @@ import SyncCore
 struct SyncHTTPError: HTTPResponseError {
     let status: HTTPResponse.Status
     let body: ErrorResponse
+    /// Extra headers (`Allow` on a 405).
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ body: ErrorResponse) {
         self.status = status
@@ -18,7 +20,9 @@ struct SyncHTTPError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONReply.response(body, status: status)
+        var response = try JSONReply.response(body, status: status)
+        for field in headers { response.headers.append(field) }
+        return response
     }
 }
 

@@ -14,6 +14,19 @@ struct SyncRoutes: Sendable {
     let clock: @Sendable () -> Int64
 
     func add(to router: Router<BasicRequestContext>) {
+        // Any other method on a protocol path: 405 naming the allowed one.
+        let allowed: [(String, HTTPRequest.Method)] = [("/v1/health", .get), ("/v1/register", .post), ("/v1/push", .post),
+                                                       ("/v1/rows", .post), ("/v1/pull", .get)]
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .trace, .head, .connect, HTTPRequest.Method("QUERY")!]
+        for (path, method) in allowed {
+            for other in methods where other != method && !(method == .get && other == .head) {
+                router.on(RouterPath(path), method: other) { _, _ -> Response in
+                    var error = SyncHTTPError(.methodNotAllowed, code: "method_not_allowed", "\(path) accepts \(method.rawValue) only")
+                    error.headers[.allow] = method.rawValue
+                    throw error
+                }
+            }
+        }
         router.get("/v1/health") { _, _ in
             try JSONReply.response(["status": "ok"])
         }

@@ -65,6 +65,18 @@ struct BadRequestTests {
         #expect(try ReplicaDump.dump(server.db) == before)
     }
 
+    @Test func anotherMethodOnAProtocolPathGets405NamingTheAllowedOne() throws {
+        let directory = try TemporaryDirectory("crm-bad")
+        let server = try ServerProcess(in: directory)
+        let http = CurlHTTPClient()
+        for (method, path, allowed) in [("PUT", "/v1/push", "POST"), ("DELETE", "/v1/pull", "GET"), ("TRACE", "/v1/health", "GET"), ("QUERY", "/v1/rows", "POST")] {
+            let result = try http.send(method: method, url: server.url + path, headers: [:], body: nil, timeout: 10)
+            #expect(result.status == 405, "\(method) \(path)")
+            let error = try JSONDecoder().decode(ErrorResponse.self, from: result.body).error
+            #expect(error.code == "method_not_allowed" && error.message.contains("accepts \(allowed) only"), "\(method) \(path)")
+        }
+    }
+
     @Test func requestWithoutAValidTokenGets401() throws {
         let directory = try TemporaryDirectory("crm-bad")
         let server = try ServerProcess(in: directory)
