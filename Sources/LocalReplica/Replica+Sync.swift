@@ -140,6 +140,27 @@ extension Replica {
         if revoke.scope == .header { try db.execute(sql: "DELETE FROM client WHERE id = ?", arguments: [revoke.client]) }
     }
 
+    /// Makes every committed local write durable on disk (the replica commits with
+    /// synchronous=NORMAL, which a power cut may roll back). Called before changes leave the
+    /// machine: a change the server has, rolled back here, would let this replica reuse its
+    /// sequence number, and the server would take the new change for a duplicate.
+    public func makeDurable() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(FULL)")
+        }
+    }
+
+    /// The storage settings of the writer connection, by pragma name (docs/durability.md).
+    public func storageSettings() throws -> [String: String] {
+        try pool.writeWithoutTransaction { db in
+            var settings: [String: String] = [:]
+            for pragma in ["journal_mode", "synchronous", "foreign_keys", "secure_delete"] {
+                settings[pragma] = try String.fetchOne(db, sql: "PRAGMA \(pragma)")
+            }
+            return settings
+        }
+    }
+
     /// Moves everything in the write-ahead log into the file and empties the log, so rows
     /// deleted (and overwritten, with secure_delete) are gone from both files.
     public func checkpointAndTruncate() throws {

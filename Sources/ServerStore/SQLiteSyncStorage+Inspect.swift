@@ -30,4 +30,15 @@ extension SQLiteSyncStorage {
             return StoreAudit(rows: rows, duplicatedChanges: duplicated, appliedSeq: applied)
         }
     }
+
+    /// The storage settings of the writer connection, by pragma name (docs/durability.md).
+    public func storageSettings() throws -> [String: String] {
+        try pool.writeWithoutTransaction { db in
+            var settings: [String: String] = [:]
+            for pragma in ["journal_mode", "synchronous"] {
+                settings[pragma] = try String.fetchOne(db, sql: "PRAGMA \(pragma)")
+            }
+            return settings
+        }
+    }
 }

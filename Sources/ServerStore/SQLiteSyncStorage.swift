@@ -20,10 +20,10 @@ public final class SQLiteSyncStorage: SyncStorage {
         self.rules = rules
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets synchronous=NORMAL on a pool's connections after prepareDatabase; the
+        // writer, which commits every push, must sync each commit (docs/durability.md).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 

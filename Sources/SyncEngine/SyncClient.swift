@@ -105,6 +105,8 @@ public final class SyncClient {
             let pending = try prepared ?? replica.pendingWireChanges(limit: configuration.pushBatch)
             prepared = nil
             guard let first = pending.first, let last = pending.last else { return report }
+            // What the server is about to acknowledge must not be lost here by a power cut.
+            try replica.makeDurable()
             // Read the next batch while this one is on the wire and the server applies it.
             let next = Prefetch { [replica, limit = configuration.pushBatch] in try replica.pendingWireChanges(after: last.seq, limit: limit) }
             let result = try transport.push(site: replica.siteID, wireChanges: pending.map(\.json))
