@@ -65,6 +65,9 @@ struct SyncRoutes: Sendable {
             if let unknown = body.keys.first(where: { ReplicatedSchema.entity($0.e) == nil }) {
                 throw SyncHTTPError(.badRequest, code: "unknown_entity", "entity '\(unknown.e)' is not a replicated table")
             }
+            if let (index, key) = body.keys.enumerated().first(where: { !isUUID($0.element.r) }) {
+                throw SyncHTTPError(.badRequest, code: "invalid_id", "keys[\(index)].r: '\(key.r.prefix(40))' is not a UUID")
+            }
             return try JSONReply.response(try await storage.rows(body.keys, viewer: Viewer(author: device.author, site: nil, deviceID: device.id)))
         }
         router.get("/v1/pull") { request, _ in

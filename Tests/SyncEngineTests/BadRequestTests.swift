@@ -30,6 +30,7 @@ struct BadRequestTests {
         BadRequest(name: "unknown field", path: "/v1/push", body: { push($0, #"{"seq":1,"hlc":1,"e":"client","r":"\#(row)","f":{"salary":1}}"#) }, status: 400, code: "unknown_field"),
         BadRequest(name: "number for a text field", path: "/v1/push", body: { push($0, #"{"seq":1,"hlc":1,"e":"client","r":"\#(row)","f":{"name":42}}"#) }, status: 400, code: "wrong_type"),
         BadRequest(name: "row id not a UUID", path: "/v1/push", body: { push($0, #"{"seq":1,"hlc":1,"e":"client","r":"client-1","f":{"name":"x"}}"#) }, status: 400, code: "invalid_id"),
+        BadRequest(name: "rows key id not a UUID", path: "/v1/rows", body: { _ in Data(#"{"keys":[{"e":"client","r":"client-1"}]}"#.utf8) }, status: 400, code: "invalid_id"),
         BadRequest(name: "invalid UTF-8", path: "/v1/push", body: { site in
             var data = push(site, #"{"seq":1,"hlc":1,"e":"client","r":"\#(row)","f":{"name":"AB"}}"#)
             data[data.firstRange(of: Data("AB".utf8))!.lowerBound] = 0xC3
