@@ -54,9 +54,7 @@ extension SQLiteSyncStorage {
                 fields["client_id"] = change.value(of: "client_id") ?? (plan.rows[key] ?? loaded[key])?.fields["client_id"]?.value
             }
             if change.entity == .conflict, let entity = change.value(of: "entity")?.textValue, let id = change.value(of: "entity_id")?.textValue {
-                let about = RowKey(entity, id)
-                let row = try plan.rows[about] ?? loaded[about] ?? loadRows([about], db: db)[about]
-                fields["client_id"] = entity == EntityKind.client.name ? .text(id) : row?.fields["client_id"]?.value
+                fields["client_id"] = try conflictClient(entity: entity, id: id, known: plan.rows[RowKey(entity, id)] ?? loaded[RowKey(entity, id)], db: db)
             }
             let placed = Buckets.place(entity: change.entity.name, rowID: change.rowID, fields: fields)
             return [.text(placed.scope.rawValue), placed.client.map(FieldValue.text) ?? .null]
@@ -197,6 +195,13 @@ extension SQLiteSyncStorage {
             return RowsResponse(rows: rows, position: position)
     }
 
+    /// The client a conflict record is about: the row itself when it is a client, else that
+    /// row's client (`known` when the caller holds the row, read from the store otherwise).
+    static func conflictClient(entity: String, id: String, known: RowState?, db: Database) throws -> FieldValue? {
+        if entity == EntityKind.client.name { return .text(id) }
+        return try (known ?? loadRows([RowKey(entity, id)], db: db)[RowKey(entity, id)])?.fields["client_id"]?.value
+    }
+
     /// Rows the viewer may not see, reported as not existing (its replica drops them).
     private static func hide(_ rows: [RowsResponse.Row], from viewer: Viewer, db: Database) throws -> [RowsResponse.Row] {
         var clients: [String: RowState?] = [:]
@@ -204,7 +209,7 @@ extension SQLiteSyncStorage {
             guard row.exists else { return row }
             var fields = row.f ?? [:]
             if row.e == EntityKind.conflict.name, let entity = fields["entity"]?.textValue, let id = fields["entity_id"]?.textValue {
-                fields["client_id"] = entity == EntityKind.client.name ? .text(id) : try loadRows([RowKey(entity, id)], db: db)[RowKey(entity, id)]?.fields["client_id"]?.value
+                fields["client_id"] = try conflictClient(entity: entity, id: id, known: nil, db: db)
             }
             let placed = Buckets.place(entity: row.e, rowID: row.r, fields: fields)
             let client = try placed.client.flatMap { try access(ofClient: $0, cache: &clients, db: db) }
