@@ -27,10 +27,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to bind.") var host = "127.0.0.1"
     @Option(help: "The port; 0 binds a free one.") var port = 8080
     @Option(help: "Refuse changes stamped more than this many seconds ahead of the server's clock.") var maxSkewSeconds = 60
+    @Option(help: "The longest a long-poll pull waits, in seconds.") var maxWaitSeconds = 30
+    @Option(help: "Answer 408 to a request body that takes longer than this many seconds; close a connection silent for twice that.") var slowClientSeconds = 30
     @Option(help: "PEM file of the server's certificate chain: serve HTTPS (with --tls-key).") var tlsCert: String?
     @Option(help: "PEM file of the server's private key.") var tlsKey: String?
 
     func validate() throws {
+        guard (1...3600).contains(maxWaitSeconds) else { throw ValidationError("--max-wait-seconds: must be within 1...3600") }
+        guard (1...3600).contains(slowClientSeconds) else { throw ValidationError("--slow-client-seconds: must be within 1...3600") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         for (name, path) in [("--tls-cert", tlsCert), ("--tls-key", tlsKey)] {
             if let path, !FileManager.default.isReadableFile(atPath: path) { throw ValidationError("\(name): cannot read \(path)") }
@@ -47,7 +51,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--db: cannot open the store at \(db): \(error)")
         }
         let host = host
-        var configuration = ServerConfiguration(host: host, port: port, maxSkewMillis: Int64(maxSkewSeconds) * 1000)
+        var configuration = ServerConfiguration(host: host, port: port, maxSkewMillis: Int64(maxSkewSeconds) * 1000,
+                                                maxWaitSeconds: maxWaitSeconds, slowClientSeconds: slowClientSeconds)
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         let scheme = configuration.tls == nil ? "http" : "https"
         let app: any Service

@@ -8,8 +8,10 @@ public struct Backoff: Sendable, Equatable {
     /// The longest delay, milliseconds.
     public var capMillis: Int
 
-    /// Creates a policy. Defaults: 250 ms doubling to 30 s.
-    public init(baseMillis: Int = 250, capMillis: Int = 30_000) {
+    /// Creates a policy. Defaults: 250 ms doubling to 4 s, so a workstation resumes within
+    /// 5 s of its server coming back (one request every 2–4 s per workstation while the
+    /// server is down is no load worth saving).
+    public init(baseMillis: Int = 250, capMillis: Int = 4_000) {
         self.baseMillis = baseMillis
         self.capMillis = capMillis
     }

@@ -14,13 +14,18 @@ public struct ServerConfiguration: Sendable {
     public var maxPullChanges: Int
     /// The longest a long-poll pull waits. Default 30 s.
     public var maxWaitSeconds: Int
+    /// How long a client may take to send a request body: one that has not fully arrived
+    /// by then gets 408. A connection that sends nothing, or stops within its headers, is
+    /// closed after twice this. Default 30 s (a slow or stalled client cannot hold a
+    /// connection and its memory forever).
+    public var slowClientSeconds: Int
     /// PEM files of the server's certificate chain and private key: serve HTTPS. Default
     /// `nil`: plain HTTP (a loopback or a trusted network only).
     public var tls: (certificateChain: String, privateKey: String)?
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8080, maxSkewMillis: Int64 = 60_000, maxBodyBytes: Int = 8 << 20,
-                maxPushChanges: Int = 5_000, maxPullChanges: Int = 5_000, maxWaitSeconds: Int = 30) {
+                maxPushChanges: Int = 5_000, maxPullChanges: Int = 5_000, maxWaitSeconds: Int = 30, slowClientSeconds: Int = 30) {
         self.host = host
         self.port = port
         self.maxSkewMillis = maxSkewMillis
@@ -28,5 +33,6 @@ public struct ServerConfiguration: Sendable {
         self.maxPushChanges = maxPushChanges
         self.maxPullChanges = maxPullChanges
         self.maxWaitSeconds = maxWaitSeconds
+        self.slowClientSeconds = slowClientSeconds
     }
 }

@@ -80,7 +80,8 @@ struct SyncRoutes: Sendable {
             let viewer = Viewer(author: device.author, site: site, deviceID: device.id)
             let after = try integer(query.get("after"), name: "after", default: 0, range: 0...Int64.max)
             let limit = Int(try integer(query.get("limit"), name: "limit", default: Int64(configuration.maxPullChanges), range: 1...Int64(configuration.maxPullChanges)))
-            let wait = try integer(query.get("wait"), name: "wait", default: 0, range: 0...Int64(configuration.maxWaitSeconds))
+            // The protocol allows up to 30 s; a server configured shorter answers sooner.
+            let wait = min(try integer(query.get("wait"), name: "wait", default: 0, range: 0...30), Int64(configuration.maxWaitSeconds))
             var page = try await storage.pull(after: after, limit: limit, viewer: viewer)
             let deadline = ContinuousClock.now + .seconds(wait)
             // A held poll ends within a second of a graceful shutdown, so SIGTERM does not
@@ -108,12 +109,7 @@ struct SyncRoutes: Sendable {
     /// Reads and decodes a JSON body: `fast` may decode the valid common case quickly (or
     /// return `nil`); `JSONDecoder` decides everything else, so errors name the field.
     private func decode<T: Decodable>(_ request: Request, _ context: BasicRequestContext, fast: (Data) -> T? = { _ in nil }) async throws -> T {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        } catch {
-            throw SyncHTTPError(.contentTooLarge, code: "body_too_large", "request body over \(configuration.maxBodyBytes) bytes")
-        }
+        let buffer = try await BodyReader.collect(request.body, upTo: configuration.maxBodyBytes, seconds: configuration.slowClientSeconds)
         let data = Data(buffer: buffer)
         guard String(validating: data, as: UTF8.self) != nil else {
             throw SyncHTTPError(.badRequest, code: "invalid_utf8", "request body is not valid UTF-8")

@@ -23,12 +23,14 @@ public func buildSyncServer(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = Router()
+    router.add(middleware: StorageFailureMiddleware())
     SyncRoutes(storage: storage, configuration: configuration, notifier: ChangeNotifier(), clock: clock).add(to: router)
-    var server = HTTPServerBuilder.http1()
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.slowClientSeconds) * 2))
+    var server = HTTPServerBuilder.http1(configuration: http1)
     if let tls = configuration.tls {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
-        server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        server = try .tls(.http1(configuration: http1), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
     return Application(
         router: router,

@@ -83,6 +83,13 @@ struct BackoffTests {
         }
     }
 
+    @Test func defaultRetryWaitsAtMostFourSecondsSoAWorkstationResumesWithinFiveOfARestart() {
+        var random = SplitMix64(seed: 3)
+        let longest = (1...40).map { Backoff().delayMillis(attempt: $0, using: &random) }.max()!
+        #expect(longest <= 4_000)
+        #expect(longest >= 2_000)
+    }
+
     @Test func jitterSpreadsOfficesThatFailedTogether() {
         let backoff = Backoff()
         var random = SplitMix64(seed: 2)
