@@ -169,19 +169,37 @@ extension Replica {
         }
     }
 
-    /// Learns the offset to the server's clock and re-stamps the unacknowledged changes
-    /// with it, after the server refused them as stamped too far ahead.
+    /// Learns the offset to the server's clock (server time minus local time) and moves the
+    /// unacknowledged changes' stamps by the difference to the offset they were stamped
+    /// with (``ClockCorrection``), after the server refused them as stamped too far ahead or
+    /// a reply showed the clock wrong.
     public func adoptClockOffset(serverTime: Int64, localTime: Int64) throws {
         try pool.write { db in
             let offset = serverTime - localTime
-            let acked = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq FROM replica_meta WHERE id = 1")) ?? 0
-            var clock = HybridLogicalClock(last: .zero, offsetMillis: offset)
-            let rows = try Int64.fetchAll(try db.cachedStatement(sql: "SELECT first_seq FROM outbox WHERE last_seq > ? ORDER BY first_seq"), arguments: [acked])
-            for first in rows {
-                try db.cachedStatement(sql: "UPDATE outbox SET hlc = ? WHERE first_seq = ?").execute(arguments: [clock.tick(wallMillis: localTime).packed, first])
+            guard let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq, clock_offset_ms, last_hlc FROM replica_meta WHERE id = 1")) else { return }
+            let acked: Int64 = meta["acked_seq"]
+            let delta = offset - (meta["clock_offset_ms"] as Int64)
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT first_seq, hlc FROM outbox WHERE last_seq > ? ORDER BY first_seq"), arguments: [acked])
+            let shifted = ClockCorrection.shift(rows.map { HLCTimestamp(packed: $0["hlc"]) }, by: delta, ceiling: serverTime)
+            for (row, stamp) in zip(rows, shifted) {
+                try db.cachedStatement(sql: "UPDATE outbox SET hlc = ? WHERE first_seq = ?").execute(arguments: [stamp.packed, row["first_seq"] as Int64])
             }
-            try db.cachedStatement(sql: "UPDATE replica_meta SET clock_offset_ms = ?, last_hlc = ? WHERE id = 1").execute(arguments: [offset, clock.last.packed])
+            // The clock resumes after the last pending stamp, or at server time; a clock that
+            // was ahead comes back to it.
+            var clock = HybridLogicalClock(last: shifted.last ?? .zero, offsetMillis: offset)
+            let last = clock.tick(wallMillis: localTime)
+            try db.cachedStatement(sql: "UPDATE replica_meta SET clock_offset_ms = ?, last_hlc = ? WHERE id = 1").execute(arguments: [offset, last.packed])
         }
+    }
+
+    /// Corrects the clock offset when a reply stamped `serverTime` shows it wrong by more
+    /// than ``ClockCorrection/toleranceMillis``; returns whether it did.
+    @discardableResult
+    public func observeServerTime(_ serverTime: Int64, localTime: Int64) throws -> Bool {
+        let offset = try read { db in try Int64.fetchOne(try db.cachedStatement(sql: "SELECT clock_offset_ms FROM replica_meta WHERE id = 1")) ?? 0 }
+        guard ClockCorrection.needsCorrection(serverTime: serverTime, localTime: localTime, offset: offset) else { return false }
+        try adoptClockOffset(serverTime: serverTime, localTime: localTime)
+        return true
     }
 
     /// Records a successful sync.

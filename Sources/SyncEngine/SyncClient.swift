@@ -165,6 +165,10 @@ public final class SyncClient {
             guard let cursor = try replica.syncSettings()?.pullCursor else { return pulled }
             let page = try transport.pull(site: replica.siteID, after: cursor, limit: configuration.pullPage, wait: firstWait)
             firstWait = 0
+            // A clock far from the server's is corrected before it stamps another change.
+            if try replica.observeServerTime(page.serverTime, localTime: clock.nowMillis()) {
+                logger.warning("this workstation's clock is off; stamping with the server's time", metadata: ["sync.server_time": "\(page.serverTime)"])
+            }
             try replica.applyPulled(page.changes.map(\.rowChange), next: page.next, now: now, revokes: page.revokes ?? [])
             if !(page.revokes ?? []).isEmpty { try replica.checkpointAndTruncate() }
             pulled += page.changes.count

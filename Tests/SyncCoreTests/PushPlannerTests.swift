@@ -97,3 +97,25 @@ struct BackoffTests {
         #expect(delays.count > 10)
     }
 }
+
+/// ``ClockCorrection``: pending stamps move with the learned offset and keep their order.
+@Suite struct ClockCorrectionTests {
+    @Test func shiftedStampsKeepWhenTheChangeWasMadeInServerTime() {
+        let stamps = [HLCTimestamp(millis: 1_000_000, counter: 0), HLCTimestamp(millis: 1_005_000, counter: 0)]
+        let shifted = ClockCorrection.shift(stamps, by: -900_000, ceiling: 200_000)
+        #expect(shifted == [HLCTimestamp(millis: 100_000, counter: 0), HLCTimestamp(millis: 105_000, counter: 0)])
+    }
+
+    @Test func shiftedStampsStayStrictlyIncreasingAndNotPastNow() {
+        let stamps = (0..<5).map { HLCTimestamp(millis: 1_000 + Int64($0), counter: 0) }
+        let shifted = ClockCorrection.shift(stamps, by: 10_000, ceiling: 10_500)
+        #expect(shifted.allSatisfy { $0.millis <= 10_500 })
+        #expect(zip(shifted, shifted.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    @Test func smallDifferencesAreNoiseNotSkew() {
+        #expect(!ClockCorrection.needsCorrection(serverTime: 100_000, localTime: 95_000, offset: 0))
+        #expect(ClockCorrection.needsCorrection(serverTime: 100_000, localTime: 100_000 - 262_000, offset: 0))
+        #expect(!ClockCorrection.needsCorrection(serverTime: 100_000, localTime: 100_000 - 262_000, offset: 262_000))
+    }
+}

@@ -29,6 +29,51 @@ struct ClockSkewTests {
         #expect(try SyncClient(replica: replica, clock: ahead).sync().pushed == 1)
     }
 
+    /// Two offices edit the same name offline; the honest one edits 5 s later in real time.
+    /// `offsetMillis` is the other workstation's clock error. Returns the name both end with.
+    private func concurrentNameEdits(skewedBy offsetMillis: Int64, skewedEditsFirst: Bool) throws -> (name: String, skewedHLCs: [Int64]) {
+        let fixture = try SyncFixture()
+        let user = try fixture.server.addUser("skewed")
+        let real = Int64(Date().timeIntervalSince1970 * 1000)
+        let skewedClock = ManualClock(real + offsetMillis)
+        let honestClock = ManualClock(real)
+        let skewed = try Replica.create(at: fixture.directory.file("skewed.crm"), configuration: ReplicaConfiguration(clock: skewedClock))
+        _ = try SyncClient.register(replica: skewed, serverURL: fixture.server.url, token: user.token, caFile: nil)
+        let honest = try fixture.replica("honest")
+        let client = try honest.write { try $0.addClient(NewClient(name: "Original")) }
+        _ = try SyncClient(replica: honest, clock: honestClock).sync()
+        _ = try SyncClient(replica: skewed, clock: skewedClock).sync()
+        let edits: [(Replica, String)] = skewedEditsFirst ? [(skewed, "Skewed office's name"), (honest, "Honest office's name")]
+                                                          : [(honest, "Honest office's name"), (skewed, "Skewed office's name")]
+        for (replica, name) in edits {
+            try replica.write { try $0.editClient(client, ClientEdit(name: name)) }
+            skewedClock.advance(by: 5_000)
+            honestClock.advance(by: 5_000)
+        }
+        for _ in 0..<2 {
+            _ = try SyncClient(replica: skewed, clock: skewedClock).sync()
+            _ = try SyncClient(replica: honest, clock: honestClock).sync()
+        }
+        #expect(try skewed.client(client).name == honest.client(client).name)
+        return (try honest.client(client).name, try fixture.serverLog(site: skewed.siteID.description))
+    }
+
+    @Test(arguments: [86_400_000, 262_000] as [Int64])
+    func clockAheadDoesNotWinAConflictByItsSkew(_ ahead: Int64) throws {
+        // The skewed office edits first; its push is refused and re-stamped to when it was
+        // made, not to when it was pushed, so the later honest edit wins.
+        let outcome = try concurrentNameEdits(skewedBy: ahead, skewedEditsFirst: true)
+        #expect(outcome.name == "Honest office's name")
+        #expect(outcome.skewedHLCs == outcome.skewedHLCs.sorted())
+    }
+
+    @Test(arguments: [-86_400_000, -262_000] as [Int64])
+    func clockBehindIsCorrectedFromRepliesSoItsLaterEditWins(_ behind: Int64) throws {
+        let outcome = try concurrentNameEdits(skewedBy: behind, skewedEditsFirst: false)
+        #expect(outcome.name == "Skewed office's name")
+        #expect(outcome.skewedHLCs == outcome.skewedHLCs.sorted())
+    }
+
     @Test func initAgainstAnUnreachableServerFailsAndLeavesNoFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("office.crm")
