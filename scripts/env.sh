@@ -14,3 +14,18 @@ crm_require_packages() {
         apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
 }
+
+# The fault suite's tools: iptables (loss, resets, partitions), faketime (clock skew),
+# strace (I/O error injection), curl, iproute2 (namespaces, tc).
+crm_require_fault_packages() {
+    local missing=()
+    for package in iptables faketime strace curl iproute2; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
