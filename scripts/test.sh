@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing system packages, validates protocol/openapi.yaml,
 # builds, runs `swift test`, fuzzes the server from its OpenAPI spec (scripts/fuzz-api.sh),
-# then the deterministic simulation: CRM_SIM_SEEDS seeds
+# runs the bounded fault suite (scripts/faults.sh), then the deterministic simulation: CRM_SIM_SEEDS seeds
 # (default 10,000) of the release build, and its negative control (a broken memo merge
 # that must be caught).
 set -euo pipefail
@@ -15,6 +15,8 @@ swift build --build-tests
 swift test
 # Hostile input: schemathesis with every check against a real server, bounded examples.
 bash scripts/fuzz-api.sh --examples "${CRM_FUZZ_EXAMPLES:-30}"
+# Faults: bounded runs of every nemesis against real processes (docs/reliability.md).
+bash scripts/faults.sh
 seeds="${CRM_SIM_SEEDS:-10000}"
 swift build -c release --product crm-sim
 .build/release/crm-sim --seeds "$seeds"
