@@ -1,11 +1,12 @@
 import Foundation
+import SyncCore
 
 /// `sqldiff --primarykey` (Debian's sqlite3-tools) between two SQLite files, table by table:
 /// rows are matched by their primary key (the id), not by their rowid, which depends on
 /// the order a replica received them in.
 public enum SQLDiff {
-    /// The data tables every replica of the organisation shares.
-    public static let dataTables = ["branch", "staff_user", "custom_field", "client", "client_tag", "memo", "schedule", "journal", "task"]
+    /// The data tables every replica of the organisation shares: every replicated entity.
+    public static let dataTables = ReplicatedSchema.entities.map(\.kind.name)
 
     /// The SQL that would turn `left` into `right` for `tables`; empty when identical.
     public static func diff(_ left: String, _ right: String, tables: [String] = dataTables) throws -> String {

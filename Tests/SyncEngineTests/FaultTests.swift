@@ -46,6 +46,8 @@ struct FaultTests {
         #expect(throws: SyncError.self) { try SyncClient(replica: b).sync() }
         _ = try SyncClient(replica: b).sync()
         #expect(throws: ReplicaError.self) { try b.client(client) }
+        // The server recorded the refused edit as a conflict; once A pulls it, both agree.
+        try fixture.sync(a)
         #expect(try SQLDiff.diff(a.path, b.path) == "")
     }
 

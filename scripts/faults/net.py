@@ -1,12 +1,15 @@
 """The lab network: the server lives in its own network namespace behind a veth pair on
-loopback-range addresses (127.10.0.1 here, 127.10.0.2 there), so that iptables can drop
-and reset its packets and tc can cap its bandwidth without touching anything else."""
+loopback-range addresses (127.10.N.1 here, 127.10.N.2 there), so that iptables can drop
+and reset its packets and tc can cap its bandwidth without touching anything else. N comes
+from the process id, so two runs on one machine do not share a lab."""
 
+import os
 import subprocess
 
-NS = "crmfault"
-HOST_IF, NS_IF = "crmf0", "crmf1"
-HOST_IP, SERVER_IP = "127.10.0.1", "127.10.0.2"
+LAB = os.getpid() % 250 + 1
+NS = f"crmfault{LAB}"
+HOST_IF, NS_IF = f"crmf{LAB}a", f"crmf{LAB}b"
+HOST_IP, SERVER_IP = f"127.10.{LAB}.1", f"127.10.{LAB}.2"
 
 
 def sh(*cmd, check=True):

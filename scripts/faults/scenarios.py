@@ -11,7 +11,7 @@ import time
 
 import checks
 from cluster import Replica, Server, Writers, query, run
-from net import Lab, SERVER_IP
+from net import Lab, NS, SERVER_IP
 from proxy import Proxy
 
 PORT = 18470
@@ -26,7 +26,7 @@ class Cluster:
         self.directory = tempfile.mkdtemp(prefix="crm-faults-")
         self.lab = Lab(PORT)
         self.lab.setup()
-        self.server = Server(bins, os.path.join(store_dir or self.directory, "org.sqlite"), SERVER_IP, PORT, netns="crmfault",
+        self.server = Server(bins, os.path.join(store_dir or self.directory, "org.sqlite"), SERVER_IP, PORT, netns=NS,
                              log=os.path.join(self.directory, "server.log"))
         tokens = self.server.organisation(NAMES[:replicas])
         self.server.start()
