@@ -83,6 +83,11 @@ extension Replica {
     /// still pending here keep their local value (they will be settled by their own push).
     public func applyServerRows(_ response: RowsResponse) throws {
         try pool.write { db in
+            // The versions are as of the server's log position `response.position`. If the
+            // pull already applied log entries past it, this read-back may be older than
+            // them for these rows: pull again from that position, so the entries after it
+            // land on top of the read-back (applying an entry twice is harmless).
+            try db.cachedStatement(sql: "UPDATE replica_meta SET pull_cursor = MIN(pull_cursor, ?) WHERE id = 1").execute(arguments: [response.position])
             let pending = try Self.unacknowledged(db)
             for row in response.rows {
                 try db.cachedStatement(sql: "DELETE FROM pending_row_read WHERE entity = ? AND row_id = ?").execute(arguments: [row.e, row.r])
@@ -104,8 +109,16 @@ extension Replica {
     /// Applies a page of the server's log and advances the pull cursor, in one transaction;
     /// then replays this replica's pending changes on the rows the page touched, so local
     /// edits stay visible on top of the server's state.
-    public func applyPulled(_ changes: [RowChange], next: Int64, now: Timestamp, revokes: [Revoke] = []) throws {
+    ///
+    /// `after` is the cursor the page was requested from. When a read-back moved the cursor
+    /// below it meanwhile (``applyServerRows(_:)``), the page is not applied (it would skip
+    /// the entries in between) and the method returns `false`: pull again.
+    @discardableResult
+    public func applyPulled(_ changes: [RowChange], after: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = []) throws -> Bool {
         try pool.write { db in
+            if let after, let cursor = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT pull_cursor FROM replica_meta WHERE id = 1")), cursor < after {
+                return false
+            }
             for revoke in revokes { try Self.purge(revoke, db: db) }
             var touched = Set<RowKey>()
             var newest = HLCTimestamp.zero
@@ -122,6 +135,7 @@ extension Replica {
             // Later local edits must order after everything seen from the server.
             try db.execute(sql: "UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL WHERE id = 1",
                            arguments: [next, newest.packed, now.description])
+            return true
         }
     }
 

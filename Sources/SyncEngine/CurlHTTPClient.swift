@@ -70,6 +70,7 @@ public final class CurlHTTPClient {
         crm_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
         crm_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         crm_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, options.connectTimeout)
+        crm_curl_detect_dead_links(handle)
         crm_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeout)
         crm_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         crm_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)

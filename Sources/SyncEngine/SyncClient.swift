@@ -169,7 +169,10 @@ public final class SyncClient {
             if try replica.observeServerTime(page.serverTime, localTime: clock.nowMillis()) {
                 logger.warning("this workstation's clock is off; stamping with the server's time", metadata: ["sync.server_time": "\(page.serverTime)"])
             }
-            try replica.applyPulled(page.changes.map(\.rowChange), next: page.next, now: now, revokes: page.revokes ?? [])
+            guard try replica.applyPulled(page.changes.map(\.rowChange), after: cursor, next: page.next, now: now, revokes: page.revokes ?? []) else {
+                // A read-back moved the cursor back while this page was on the wire.
+                continue
+            }
             if !(page.revokes ?? []).isEmpty { try replica.checkpointAndTruncate() }
             pulled += page.changes.count
             if !page.more { return pulled }

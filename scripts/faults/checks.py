@@ -39,9 +39,23 @@ def wait_converged(server, replicas, timeout):
             return time.monotonic() - started
         time.sleep(0.25)
     states = {r.name: (r.meta()["pull_cursor"], r.pending()) for r in replicas}
-    diff = next((differences(replicas[0].path, r.path) for r in replicas[1:] if differences(replicas[0].path, r.path)), "")
+    diffs = {r.name: differences(replicas[0].path, r.path)[:300] for r in replicas[1:]}
     raise Failure(f"replicas did not converge within {timeout} s (server at {server.max_position()}; cursor, pending: {states}); "
-                  f"first difference: {diff[:400]}")
+                  f"differences from {replicas[0].name}: {diffs}; {explain(server, replicas, diffs)}")
+
+
+def explain(server, replicas, diffs):
+    """For a client row that differs: what each replica and the server hold, and the log."""
+    import re
+    match = next((re.search(r"UPDATE client SET .* WHERE id='([0-9a-f-]+)'", d) for d in diffs.values() if "UPDATE client" in d), None)
+    if not match:
+        return ""
+    row = match.group(1)
+    held = {r.name: query(r.path, "SELECT name FROM client WHERE id = ?", (row,)) for r in replicas}
+    record = query(server.db, "SELECT fields FROM record WHERE entity = 'client' AND row_id = ?", (row,))
+    log = query(server.db, "SELECT position, site, seq, wire FROM change_log WHERE json_extract(wire, '$.r') = ? ORDER BY position DESC LIMIT 6", (row,))
+    sites = {r.meta()["site"]: r.name for r in replicas}
+    return f"client {row}: replicas hold {held}; server record {record}; last log entries {log}; sites {sites}"
 
 
 class Failure(Exception):
