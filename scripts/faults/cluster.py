@@ -1,6 +1,7 @@
 """The real processes of a fault run: the crm-server, its organisation, and the replicas with
 their `crm sync --watch` daemons and the writers that type into them."""
 
+import glob
 import json
 import os
 import random
@@ -9,6 +10,21 @@ import sqlite3
 import subprocess
 import threading
 import time
+
+
+
+def clear_faketime_leftovers():
+    """Removes the named semaphores and shared memory of `faketime` wrappers that were
+    SIGKILLed: a later wrapper that gets the same process id would otherwise fail with
+    "sem_open: File exists". (Preloading libfaketime without the wrapper is no way out:
+    Swift programs then lose their command-line arguments.)"""
+    for path in glob.glob("/dev/shm/sem.faketime_sem_*") + glob.glob("/dev/shm/faketime_shm_*"):
+        pid = path.rsplit("_", 1)[-1]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            try:
+                os.remove(path)
+            except OSError:
+                pass
 
 
 def run(cmd, timeout=60, env=None):
@@ -116,6 +132,8 @@ class Replica:
 
     def command(self, *args):
         prefix = ["faketime", "-f", self.clock] if self.clock else []
+        if self.clock:
+            clear_faketime_leftovers()
         return prefix + [self.bins.crm, *args, "--replica", self.path]
 
     def crm(self, *args, timeout=60):
