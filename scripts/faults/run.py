@@ -97,17 +97,19 @@ def main():
     if args.results:
         with open(args.results, "w") as out:
             json.dump({"seed": args.seed, "full": args.full, "results": results}, out, indent=2)
+    if failed:
+        print(f"fault suite FAILED: {', '.join(failed)} (seed {args.seed})")
+    else:
+        print(f"fault suite passed: {', '.join(results)}")
     if "soak" in results and "error" not in results["soak"]:
+        # The soak's figures are its last lines.
         soaked = results["soak"]
         print(f"changes acknowledged: {soaked['acknowledged']}")
         print(f"lost: {soaked['lost']}")
         print(f"duplicated: {soaked['duplicated']}")
         print(f"divergences: {soaked['divergent']}")
         print(f"p99 convergence after heal: {soaked['p99_convergence_after_heal_s']} s")
-    if failed:
-        print(f"fault suite FAILED: {', '.join(failed)} (seed {args.seed})")
-        sys.exit(1)
-    print(f"fault suite passed: {', '.join(results)}")
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
