@@ -113,12 +113,21 @@ extension Replica {
     /// `after` is the cursor the page was requested from. When a read-back moved the cursor
     /// below it meanwhile (``applyServerRows(_:)``), the page is not applied (it would skip
     /// the entries in between) and the method returns `false`: pull again.
+    ///
+    /// `ownThrough` is the highest sequence number of this replica's own changes in the page:
+    /// the server processed every change up to it, so those are not replayed on top even
+    /// while their acknowledgement is still on the way (the page's later entries from other
+    /// sites would otherwise be hidden under them for good).
     @discardableResult
-    public func applyPulled(_ changes: [RowChange], after: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = []) throws -> Bool {
+    public func applyPulled(_ changes: [RowChange], after: Int64? = nil, ownThrough: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = []) throws -> Bool {
         try pool.write { db in
             if let after, let cursor = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT pull_cursor FROM replica_meta WHERE id = 1")), cursor < after {
                 return false
             }
+            if let ownThrough {
+                try db.cachedStatement(sql: "UPDATE replica_meta SET logged_seq = MAX(logged_seq, ?) WHERE id = 1").execute(arguments: [ownThrough])
+            }
+            let logged = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT logged_seq FROM replica_meta WHERE id = 1")) ?? 0
             for revoke in revokes { try Self.purge(revoke, db: db) }
             var touched = Set<RowKey>()
             var newest = HLCTimestamp.zero
@@ -128,7 +137,7 @@ extension Replica {
                 newest = max(newest, change.hlc)
             }
             if !touched.isEmpty {
-                for change in try Self.unacknowledged(db) where touched.contains(RowKey(change.entity.name, change.rowID)) {
+                for change in try Self.unacknowledged(db) where change.seq > logged && touched.contains(RowKey(change.entity.name, change.rowID)) {
                     try RemoteApply.apply(change, db: db, logger: configuration.logger)
                 }
             }

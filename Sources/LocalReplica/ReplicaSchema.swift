@@ -13,6 +13,11 @@ enum ReplicaSchema {
             // A refused client deletion reads back the client's rows too.
             try db.execute(sql: "ALTER TABLE pending_row_read ADD COLUMN children INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v4-logged-seq") { db in
+            // The highest own sequence number seen in the server's log: the server has
+            // processed every change up to it, even if its acknowledgement is still on the way.
+            try db.execute(sql: "ALTER TABLE replica_meta ADD COLUMN logged_seq INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -169,7 +169,9 @@ public final class SyncClient {
             if try replica.observeServerTime(page.serverTime, localTime: clock.nowMillis()) {
                 logger.warning("this workstation's clock is off; stamping with the server's time", metadata: ["sync.server_time": "\(page.serverTime)"])
             }
-            guard try replica.applyPulled(page.changes.map(\.rowChange), after: cursor, next: page.next, now: now, revokes: page.revokes ?? []) else {
+            let own = replica.siteID.description
+            let ownThrough = page.changes.lazy.filter { $0.site == own }.map(\.seq).max()
+            guard try replica.applyPulled(page.changes.map(\.rowChange), after: cursor, ownThrough: ownThrough, next: page.next, now: now, revokes: page.revokes ?? []) else {
                 // A read-back moved the cursor back while this page was on the wire.
                 continue
             }

@@ -45,6 +45,13 @@ class Proxy:
         try:
             server = socket.create_connection(self.target, timeout=10)
             server.settimeout(None)
+            # The workstation's own sockets detect a dead link (keep-alive 5 s, user timeout
+            # 15 s, see Sources/CCurl/shim.h); behind the proxy they only see loopback, so
+            # the proxy's side towards the server does the same and passes the close on.
+            server.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            server.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 5)
+            server.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 5)
+            server.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 15000)
         except OSError:
             client.close()
             return

@@ -6,6 +6,7 @@ import sys
 
 KEYS = {
     "network": ["acknowledged", "replies_dropped", "heal_convergence_s"],
+    "partition": ["partitions", "partition_s", "heal_convergence_s"],
     "server-kill": ["kills", "acknowledged", "resume_p50_s", "resume_max_s"],
     "client-kill": ["acknowledged", "writes_killed", "daemon_kills", "daemon_stops"],
     "skew": ["acknowledged", "conflict_rounds", "later_edit_won"],

@@ -18,6 +18,7 @@ from soak import soak  # noqa: E402
 
 SCENARIOS = {
     "network": scenarios.network,
+    "partition": scenarios.partition,
     "server-kill": scenarios.server_kill,
     "client-kill": scenarios.client_kill,
     "skew": scenarios.skew,

@@ -19,9 +19,10 @@ NAMES = ["front-desk", "room-2", "office-3", "annex-4"]
 
 
 class Cluster:
-    """A server in the lab namespace, a proxy in front of it, and replicas syncing through it."""
+    """A server in the lab namespace, a proxy in front of it, and replicas syncing through it
+    (or, `direct`, straight to the server through the veth)."""
 
-    def __init__(self, bins, seed, clocks=(None, None, None, None), replicas=4, daemons=True, store_dir=None):
+    def __init__(self, bins, seed, clocks=(None, None, None, None), replicas=4, daemons=True, store_dir=None, direct=False):
         self.bins, self.seed = bins, seed
         self.directory = tempfile.mkdtemp(prefix="crm-faults-")
         self.lab = Lab(PORT)
@@ -33,7 +34,7 @@ class Cluster:
         self.proxy = Proxy(SERVER_IP, PORT, seed)
         self.replicas = [Replica(bins, self.directory, name, clock) for name, clock in zip(NAMES[:replicas], clocks)]
         for replica in self.replicas:
-            replica.init(self.proxy.url, tokens[replica.name])
+            replica.init(self.server.url if direct else self.proxy.url, tokens[replica.name])
         first = self.replicas[0].crm("client", "add", "--name", "Shared card", "--json")
         self.hot_client = first.stdout.split('"id":"')[1].split('"')[0]
         if daemons:
@@ -362,5 +363,25 @@ def catchup(bins, seed, scale, changes=None):
                 raise checks.Failure(f"{replica.name} differs from the writer after catch-up")
         return {"changes": changes, "pull_page": int(page), "clean_pull_bytes": clean_bytes, "catch_up_bytes": late_bytes, "ratio": round(ratio, 3),
                 "disconnects": cluster.proxy.cuts, "catch_up_s": round(seconds, 1), "crm_sync_runs": attempts}
+    finally:
+        cluster.close()
+
+
+def partition(bins, seed, scale):
+    """A long partition between workstations connected straight to the server (no proxy):
+    their own sockets must notice the dead link, so they resume soon after it heals."""
+    cluster = Cluster(bins, seed, direct=True)
+    heals = []
+    try:
+        cluster.write()
+        for _ in range(2 * scale):
+            time.sleep(3)
+            cluster.lab.partition()
+            time.sleep(60 if scale > 1 else 30)
+            cluster.heal()
+            heals.append(measure_heal(cluster))
+        figures = cluster.finish()
+        figures.update(partitions=len(heals), partition_s=60 if scale > 1 else 30, heal_convergence_s=heals)
+        return figures
     finally:
         cluster.close()
