@@ -13,7 +13,7 @@ KEYS = {
     "io-errors": ["server_points", "server_points_failing_a_push", "client_points", "client_points_failing_a_pull", "codes"],
     "full-disk": ["stored_when_full", "acknowledged"],
     "catchup": ["changes", "pull_page", "clean_pull_bytes", "catch_up_bytes", "ratio", "disconnects", "catch_up_s"],
-    "soak": ["minutes", "acknowledged", "interrupted", "heals", "p99_convergence_after_heal_s", "max_convergence_after_heal_s", "nemeses"],
+    "soak": ["minutes", "acknowledged", "interrupted", "heals", "p99_convergence_after_heal_s", "max_convergence_after_heal_s", "slowest_heal_after", "nemeses"],
     "negative-control": ["caught"],
 }
 
@@ -24,10 +24,11 @@ def main():
     for path in sys.argv[1:]:
         with open(path) as handle:
             run = json.load(handle)
-        label = f"{'full' if run.get('full') else 'bounded'}, seed {run['seed']}"
+        kind = "soak" if "soak" in run["results"] else "full" if run.get("full") else "bounded"
+        label = f"{kind}, seed {run['seed']}"
         for name, figures in run["results"].items():
             if "error" in figures:
-                print(f"| {name} | {label} | **failed** | {figures['error'][:200]} |")
+                print(f"| {name} | {label} | **failed** | {figures['error'][:160]}… |")
                 continue
             parts = [f"{key.replace('_', ' ')} {figures[key]}" for key in KEYS.get(name, []) if key in figures]
             checks = f"lost {figures['lost']}, duplicated {figures['duplicated']}, divergent {figures['divergent']}; " if "lost" in figures else ""

@@ -35,12 +35,13 @@ def soak(bins, seed, minutes):
                 counts[name] = counts.get(name, 0) + 1
             time.sleep(rng.uniform(3, 12))
             cluster.heal()
-            heals.append(measure_heal(cluster, timeout=180))
+            heals.append((measure_heal(cluster, timeout=180), "+".join(chosen)))
         figures = cluster.finish()
     finally:
         cluster.close()
     heals.sort()
     figures.update(minutes=minutes, nemeses=counts, heals=len(heals),
-                   p99_convergence_after_heal_s=heals[min(len(heals) - 1, int(len(heals) * 0.99))] if heals else 0,
-                   max_convergence_after_heal_s=heals[-1] if heals else 0)
+                   p99_convergence_after_heal_s=heals[min(len(heals) - 1, int(len(heals) * 0.99))][0] if heals else 0,
+                   max_convergence_after_heal_s=heals[-1][0] if heals else 0,
+                   slowest_heal_after=heals[-1][1] if heals else "")
     return figures
