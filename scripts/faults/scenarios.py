@@ -27,6 +27,15 @@ class Cluster:
         self.directory = tempfile.mkdtemp(prefix="crm-faults-")
         self.lab = Lab(PORT)
         self.lab.setup()
+        self.replicas, self.server = [], None
+        try:
+            self._start(bins, seed, clocks, replicas, daemons, store_dir, direct)
+        except BaseException:
+            # A failed start must not leave a server, daemons or a namespace behind.
+            self.close()
+            raise
+
+    def _start(self, bins, seed, clocks, replicas, daemons, store_dir, direct):
         self.server = Server(bins, os.path.join(store_dir or self.directory, "org.sqlite"), SERVER_IP, PORT, netns=NS,
                              log=os.path.join(self.directory, "server.log"))
         tokens = self.server.organisation(NAMES[:replicas])
@@ -72,7 +81,8 @@ class Cluster:
                 replica.stop_daemon()
             except Exception:
                 pass
-        self.server.stop()
+        if self.server:
+            self.server.stop()
         self.lab.teardown()
         if not os.environ.get("CRM_FAULTS_KEEP"):
             subprocess.run(["rm", "-rf", self.directory])
