@@ -121,13 +121,9 @@ extension Replica {
     @discardableResult
     public func applyPulled(_ changes: [RowChange], after: Int64? = nil, ownThrough: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = []) throws -> Bool {
         try pool.write { db in
-            if let after, let cursor = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT pull_cursor FROM replica_meta WHERE id = 1")), cursor < after {
-                return false
-            }
-            if let ownThrough {
-                try db.cachedStatement(sql: "UPDATE replica_meta SET logged_seq = MAX(logged_seq, ?) WHERE id = 1").execute(arguments: [ownThrough])
-            }
-            let logged = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT logged_seq FROM replica_meta WHERE id = 1")) ?? 0
+            let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT pull_cursor, logged_seq FROM replica_meta WHERE id = 1"))
+            if let after, let cursor: Int64 = meta?["pull_cursor"], cursor < after { return false }
+            let logged = max(meta?["logged_seq"] ?? 0, ownThrough ?? 0)
             for revoke in revokes { try Self.purge(revoke, db: db) }
             var touched = Set<RowKey>()
             var newest = HLCTimestamp.zero
@@ -142,8 +138,8 @@ extension Replica {
                 }
             }
             // Later local edits must order after everything seen from the server.
-            try db.execute(sql: "UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL WHERE id = 1",
-                           arguments: [next, newest.packed, now.description])
+            try db.execute(sql: "UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), logged_seq = ?, last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL WHERE id = 1",
+                           arguments: [next, logged, newest.packed, now.description])
             return true
         }
     }
@@ -199,7 +195,7 @@ extension Replica {
     public func adoptClockOffset(serverTime: Int64, localTime: Int64) throws {
         try pool.write { db in
             let offset = serverTime - localTime
-            guard let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq, clock_offset_ms, last_hlc FROM replica_meta WHERE id = 1")) else { return }
+            guard let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq, clock_offset_ms FROM replica_meta WHERE id = 1")) else { return }
             let acked: Int64 = meta["acked_seq"]
             let delta = offset - (meta["clock_offset_ms"] as Int64)
             let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT first_seq, hlc FROM outbox WHERE last_seq > ? ORDER BY first_seq"), arguments: [acked])
