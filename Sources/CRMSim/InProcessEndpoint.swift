@@ -67,13 +67,13 @@ final class InProcessEndpoint: SyncEndpoint {
         return response
     }
 
-    func pull(site: SiteID, after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse {
+    func pull(site: SiteID, after cursor: Int64, offer: Int64, limit: Int, wait: Int) throws -> PullResponse {
         if network.chance(network.faults.lostRequest) { throw SyncError.retry("request lost") }
-        let page = try storage.pullNow(after: cursor, limit: limit, viewer: Viewer(author: device.author, site: site.description, deviceID: device.id))
+        let page = try storage.pullNow(after: cursor, offer: offer, limit: limit, viewer: Viewer(author: device.author, site: site.description, deviceID: device.id))
         if network.chance(network.faults.lostReply) { throw SyncError.retry("reply lost") }
         let decoder = JSONDecoder()
         let changes = try page.changes.map { try decoder.decode(WireChange.self, from: Data($0.utf8)) }
         return PullResponse(bucket: "org", changes: changes, next: page.last, more: page.more, serverTime: clock.nowMillis(),
-                            revokes: page.revokes.isEmpty ? nil : page.revokes)
+                            revokes: page.revokes.isEmpty ? nil : page.revokes, offer: page.offer)
     }
 }

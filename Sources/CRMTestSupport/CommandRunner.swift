@@ -9,6 +9,8 @@ public struct CommandResult: Sendable {
     public let stdout: String
     /// Everything written to stderr.
     public let stderr: String
+    /// Whether the process was killed for running past its timeout.
+    public var timedOut = false
 
     /// The JSON stdout decoded as `T`.
     public func json<T: Decodable>(_ type: T.Type = T.self) throws -> T {
@@ -24,8 +26,10 @@ public enum CommandRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
     }
 
-    /// Runs `product` (a built executable) with `arguments` and extra environment.
-    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    /// Runs `product` (a built executable) with `arguments` and extra environment. With
+    /// `timeout`, a process still running after that many seconds is killed (SIGKILL) and
+    /// its result says so (`timedOut`, status of the signal).
+    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: productsDirectory + "/" + product)
         process.arguments = arguments
@@ -40,6 +44,15 @@ public enum CommandRunner {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let killed = Mutex(false)
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                guard process.isRunning else { return }
+                killed.withLock { $0 = true }
+                kill(pid, SIGKILL)
+            }
+        }
         // Read both pipes before waiting, so a large output cannot block the child.
         let errData = LockedData()
         let errReader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
@@ -48,7 +61,7 @@ public enum CommandRunner {
         process.waitUntilExit()
         while !errData.isSet { usleep(1000) }
         return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData.value, as: UTF8.self))
+                             stderr: String(decoding: errData.value, as: UTF8.self), timedOut: killed.withLock { $0 })
     }
 }
 

@@ -13,7 +13,7 @@ public final class FaultProxy: Sendable {
     public let port: Int
     private let listener: Int32
     private let targetPort: Int
-    private let dropPrefixes = Mutex<[String]>([])
+    private let dropPrefixes = Mutex<[(prefix: String, skip: Int)]>([])
     private let dropped = Mutex(0)
 
     /// Starts listening on a free loopback port, forwarding to `127.0.0.1:targetPort`.
@@ -37,8 +37,9 @@ public final class FaultProxy: Sendable {
     /// The proxy's URL.
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Swallows the reply to the next request starting with `prefix` (e.g. `POST /v1/push`).
-    public func dropNextReply(to prefix: String) { dropPrefixes.withLock { $0.append(prefix) } }
+    /// Swallows the reply to the next request starting with `prefix` (e.g. `POST /v1/push`),
+    /// or, with `skipping`, to the one after that many such requests went through.
+    public func dropNextReply(to prefix: String, skipping: Int = 0) { dropPrefixes.withLock { $0.append((prefix, skipping)) } }
 
     /// How many replies were swallowed so far.
     public var droppedReplies: Int { dropped.withLock { $0 } }
@@ -73,7 +74,10 @@ public final class FaultProxy: Sendable {
                 pump(from: client, to: server) { chunk in
                     let head = String(decoding: chunk.prefix(64), as: UTF8.self)
                     dropPrefixes.withLock { prefixes in
-                        if let index = prefixes.firstIndex(where: { head.hasPrefix($0) }) {
+                        guard let index = prefixes.firstIndex(where: { head.hasPrefix($0.prefix) }) else { return }
+                        if prefixes[index].skip > 0 {
+                            prefixes[index].skip -= 1
+                        } else {
                             prefixes.remove(at: index)
                             dropReply.withLock { $0 = true }
                         }

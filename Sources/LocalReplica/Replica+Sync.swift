@@ -15,15 +15,17 @@ public struct SyncSettings: Sendable, Equatable {
     public var pullCursor: Int64
     /// The highest sequence number the server has acknowledged.
     public var ackedSeq: Int64
+    /// The last offer of grants and revokes applied (0 for none), sent with the next pull.
+    public var offerAck: Int64 = 0
 }
 
 extension Replica {
     /// The sync settings, or `nil` for a standalone replica.
     public func syncSettings() throws -> SyncSettings? {
         try read { db in
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT server_url, ca_file, site_id, pull_cursor, acked_seq FROM replica_meta WHERE id = 1")),
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT server_url, ca_file, site_id, pull_cursor, acked_seq, offer_ack FROM replica_meta WHERE id = 1")),
                   let url: String = row[0] else { return nil }
-            return SyncSettings(serverURL: url, caFile: row[1], site: siteID, pullCursor: row[3], ackedSeq: row[4])
+            return SyncSettings(serverURL: url, caFile: row[1], site: siteID, pullCursor: row[3], ackedSeq: row[4], offerAck: row[5])
         }
     }
 
@@ -114,12 +116,16 @@ extension Replica {
     /// below it meanwhile (``applyServerRows(_:)``), the page is not applied (it would skip
     /// the entries in between) and the method returns `false`: pull again.
     ///
+    /// `offer` names the grants and revokes the page carries: stored with the cursor, it
+    /// tells the server at the next pull that they were applied.
+    ///
     /// `ownThrough` is the highest sequence number of this replica's own changes in the page:
     /// the server processed every change up to it, so those are not replayed on top even
     /// while their acknowledgement is still on the way (the page's later entries from other
     /// sites would otherwise be hidden under them for good).
     @discardableResult
-    public func applyPulled(_ changes: [RowChange], after: Int64? = nil, ownThrough: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = []) throws -> Bool {
+    public func applyPulled(_ changes: [RowChange], after: Int64? = nil, ownThrough: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = [],
+                            offer: Int64? = nil) throws -> Bool {
         try pool.write { db in
             let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT pull_cursor, logged_seq FROM replica_meta WHERE id = 1"))
             if let after, let cursor: Int64 = meta?["pull_cursor"], cursor < after { return false }
@@ -138,8 +144,10 @@ extension Replica {
                 }
             }
             // Later local edits must order after everything seen from the server.
-            try db.execute(sql: "UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), logged_seq = ?, last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL WHERE id = 1",
-                           arguments: [next, logged, newest.packed, now.description])
+            try db.execute(sql: """
+                UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), logged_seq = ?, last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL,
+                    offer_ack = COALESCE(?, offer_ack) WHERE id = 1
+                """, arguments: [next, logged, newest.packed, now.description, offer])
             return true
         }
     }

@@ -18,6 +18,11 @@ enum ReplicaSchema {
             // processed every change up to it, even if its acknowledgement is still on the way.
             try db.execute(sql: "ALTER TABLE replica_meta ADD COLUMN logged_seq INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v5-offer-ack") { db in
+            // The last offer of grants and revokes applied here, named in the next pull so
+            // the server knows this replica holds what it offered.
+            try db.execute(sql: "ALTER TABLE replica_meta ADD COLUMN offer_ack INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -61,6 +61,8 @@ extension SQLiteSyncStorage {
         }
         // Rows made by rule take the server's next sequence numbers (after the change that
         // caused them, when the server itself is writing).
+        var positions: ClosedRange<Int64>?
+        func logged(_ position: Int64) { positions = positions.map { min($0.lowerBound, position)...max($0.upperBound, position) } ?? position...position }
         var serverSeq = max(try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_seq FROM server_meta WHERE id = 1")) ?? 1,
                             site == server ? plan.appliedThrough + 1 : 1)
         let firstServerSeq = serverSeq
@@ -68,14 +70,17 @@ extension SQLiteSyncStorage {
             if let ackIndex = entry.ackIndex {
                 try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)] + place(entry.change))
                 plan.acks[ackIndex].position = db.lastInsertedRowID
+                logged(db.lastInsertedRowID)
             } else {
                 // A row made by rule: logged as the server's own change.
                 let derived = entry.change
                 let change = RowChange(seq: serverSeq, hlc: derived.hlc, entity: derived.entity, rowID: derived.rowID, operation: derived.operation, fields: derived.fields)
                 serverSeq += 1
                 try RawStatement.execute(insert, .text(server), [.integer(change.seq), .text(WireEncoding.change(change, site: server)), .integer(now)] + place(change))
+                logged(db.lastInsertedRowID)
             }
         }
+        if let positions { try recordAccessChanges(plan.rows, before: loaded, positions: positions, db: db) }
         if serverSeq != firstServerSeq {
             try db.cachedStatement(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1").execute(arguments: [serverSeq])
             try recordApplied(site: server, through: serverSeq - 1, db: db)

@@ -129,6 +129,32 @@ public final class SQLiteSyncStorage: SyncStorage {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5-holdings") { db in
+            try db.execute(sql: """
+                -- Where each client's rows start in the log and where its access (branch,
+                -- assignee, deletion) last changed: a pull re-examines only the clients whose
+                -- access changed since the site's last pull, and sends a bucket whole only
+                -- when the site's cursor is past the client's first entry.
+                CREATE TABLE client_access (
+                    client_id TEXT PRIMARY KEY NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    changed_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX client_access_by_change ON client_access (changed_at);
+                INSERT INTO client_access (client_id, created_at, changed_at) SELECT row_id, 0, 0 FROM record WHERE entity = 'client';
+                -- held | want (a snapshot is owed) | revoke (a purge is owed).
+                ALTER TABLE site_grant ADD COLUMN state TEXT NOT NULL DEFAULT 'held';
+                CREATE INDEX site_grant_owed ON site_grant (site_id, state, scope, client_id) WHERE state <> 'held';
+                -- The offer waiting for its acknowledgement is named by offer_id; access was
+                -- examined through log position reconciled_at for the user as role/branch.
+                ALTER TABLE site_view DROP COLUMN pending_next;
+                ALTER TABLE site_view ADD COLUMN offer_id INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE site_view ADD COLUMN reconciled_at INTEGER;
+                ALTER TABLE site_view ADD COLUMN role TEXT;
+                ALTER TABLE site_view ADD COLUMN branch TEXT;
+                UPDATE site_view SET pending = NULL;
+                """)
+        }
         return migrator
     }
 }

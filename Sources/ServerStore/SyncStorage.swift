@@ -36,13 +36,17 @@ public struct LogPage: Sendable {
     public var more: Bool
     /// Buckets the viewer lost since its last pull, to purge first.
     public var revokes: [Revoke] = []
+    /// The id of the grants and revokes this page carries, which the replica names in its
+    /// next pull once it applied them; `nil` when it carries none.
+    public var offer: Int64?
 
     /// Creates a page.
-    public init(changes: [String], last: Int64, more: Bool, revokes: [Revoke] = []) {
+    public init(changes: [String], last: Int64, more: Bool, revokes: [Revoke] = [], offer: Int64? = nil) {
         self.changes = changes
         self.last = last
         self.more = more
         self.revokes = revokes
+        self.offer = offer
     }
 }
 
@@ -76,8 +80,9 @@ public protocol SyncStorage: Sendable {
     func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse>
     /// The changes after `position`, at most `limit`, filtered to what `viewer` may see
     /// (everything when `nil`), with the rows of buckets granted since its last pull first and
-    /// the buckets it lost as revokes.
-    func pull(after position: Int64, limit: Int, viewer: Viewer?) async throws -> LogPage
+    /// the buckets it lost as revokes. `offer` is the last offer of grants and revokes the
+    /// viewer's replica applied (0 for none).
+    func pull(after position: Int64, offer: Int64, limit: Int, viewer: Viewer?) async throws -> LogPage
     /// The current version of `keys`, read in one snapshot with the log position; rows
     /// `viewer` may not see are reported as not existing.
     func rows(_ keys: [RowsRequest.Key], viewer: Viewer?) async throws -> RowsResponse

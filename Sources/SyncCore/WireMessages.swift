@@ -139,15 +139,20 @@ public struct PullResponse: Codable, Sendable {
     public var serverTime: Int64
     /// Buckets this replica may no longer hold: purge them before applying `changes`.
     public var revokes: [Revoke]?
+    /// Names the grants (snapshot rows in `changes`) and revokes of this page: the replica
+    /// stores it with the page and sends it as `offer` in its next pull, which tells the
+    /// server they were applied.
+    public var offer: Int64?
 
     /// Creates a page.
-    public init(bucket: String, changes: [WireChange], next: Int64, more: Bool, serverTime: Int64, revokes: [Revoke]? = nil) {
+    public init(bucket: String, changes: [WireChange], next: Int64, more: Bool, serverTime: Int64, revokes: [Revoke]? = nil, offer: Int64? = nil) {
         self.bucket = bucket
         self.changes = changes
         self.next = next
         self.more = more
         self.serverTime = serverTime
         self.revokes = revokes
+        self.offer = offer
     }
 }
 

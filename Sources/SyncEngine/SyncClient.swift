@@ -162,8 +162,9 @@ public final class SyncClient {
         var pulled = 0
         var firstWait = wait
         while true {
-            guard let cursor = try replica.syncSettings()?.pullCursor else { return pulled }
-            let page = try transport.pull(site: replica.siteID, after: cursor, limit: configuration.pullPage, wait: firstWait)
+            guard let settings = try replica.syncSettings() else { return pulled }
+            let cursor = settings.pullCursor
+            let page = try transport.pull(site: replica.siteID, after: cursor, offer: settings.offerAck, limit: configuration.pullPage, wait: firstWait)
             firstWait = 0
             // A clock far from the server's is corrected before it stamps another change.
             if try replica.observeServerTime(page.serverTime, localTime: clock.nowMillis()) {
@@ -171,7 +172,8 @@ public final class SyncClient {
             }
             let own = replica.siteID.description
             let ownThrough = page.changes.lazy.filter { $0.site == own }.map(\.seq).max()
-            guard try replica.applyPulled(page.changes.map(\.rowChange), after: cursor, ownThrough: ownThrough, next: page.next, now: now, revokes: page.revokes ?? []) else {
+            guard try replica.applyPulled(page.changes.map(\.rowChange), after: cursor, ownThrough: ownThrough, next: page.next, now: now,
+                                          revokes: page.revokes ?? [], offer: page.offer) else {
                 // A read-back moved the cursor back while this page was on the wire.
                 continue
             }
@@ -186,10 +188,12 @@ public final class SyncClient {
     public func fetchPages() throws -> [[RowChange]] {
         var pages: [[RowChange]] = []
         var cursor = try replica.syncSettings()?.pullCursor ?? 0
+        var offer = try replica.syncSettings()?.offerAck ?? 0
         while true {
-            let page = try transport.pull(site: replica.siteID, after: cursor, limit: configuration.pullPage, wait: 0)
+            let page = try transport.pull(site: replica.siteID, after: cursor, offer: offer, limit: configuration.pullPage, wait: 0)
             pages.append(page.changes.map(\.rowChange))
             cursor = page.next
+            offer = page.offer ?? offer
             if !page.more { return pages }
         }
     }

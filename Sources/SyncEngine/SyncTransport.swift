@@ -13,8 +13,8 @@ public protocol SyncEndpoint {
     /// The server's current version of some rows.
     func rows(_ request: RowsRequest) throws -> RowsResponse
     /// A page of the log after `cursor` for the replica `site`, waiting up to `wait` seconds
-    /// for something new.
-    func pull(site: SiteID, after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse
+    /// for something new; `offer` names the last grants and revokes the replica applied.
+    func pull(site: SiteID, after cursor: Int64, offer: Int64, limit: Int, wait: Int) throws -> PullResponse
 }
 
 /// The sync protocol's requests over one `CurlHTTPClient`. Maps HTTP outcomes to
@@ -64,8 +64,8 @@ final class SyncTransport: SyncEndpoint {
         try decode(try exchange("POST", "/v1/rows", body: request))
     }
 
-    func pull(site: SiteID, after cursor: Int64, limit: Int, wait: Int) throws -> PullResponse {
-        let result = try send("GET", "/v1/pull?bucket=org&site=\(site)&after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: wait + 60)
+    func pull(site: SiteID, after cursor: Int64, offer: Int64, limit: Int, wait: Int) throws -> PullResponse {
+        let result = try send("GET", "/v1/pull?bucket=org&site=\(site)&after=\(cursor)&offer=\(offer)&limit=\(limit)&wait=\(wait)", body: nil, timeout: wait + 60)
         return try decode(try check(result))
     }
 

@@ -79,18 +79,19 @@ struct SyncRoutes: Sendable {
             if let site, !isUUID(site) { throw SyncHTTPError(.badRequest, code: "invalid_value", "site: not a UUID") }
             let viewer = Viewer(author: device.author, site: site, deviceID: device.id)
             let after = try integer(query.get("after"), name: "after", default: 0, range: 0...Int64.max)
+            let offer = try integer(query.get("offer"), name: "offer", default: 0, range: 0...Int64.max)
             let limit = Int(try integer(query.get("limit"), name: "limit", default: Int64(configuration.maxPullChanges), range: 1...Int64(configuration.maxPullChanges)))
             // The protocol allows up to 30 s; a server configured shorter answers sooner.
             let wait = min(try integer(query.get("wait"), name: "wait", default: 0, range: 0...30), Int64(configuration.maxWaitSeconds))
-            var page = try await storage.pull(after: after, limit: limit, viewer: viewer)
+            var page = try await storage.pull(after: after, offer: offer, limit: limit, viewer: viewer)
             let deadline = ContinuousClock.now + .seconds(wait)
             // A held poll ends within a second of a graceful shutdown, so SIGTERM does not
             // wait out every open long poll.
-            while page.changes.isEmpty && page.revokes.isEmpty && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
+            while page.changes.isEmpty && page.offer == nil && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
                 // Pushes through this process wake the wait at once; changes written by
                 // another process (admin commands) are seen within a second.
                 await notifier.wait(after: after, timeout: min(.seconds(1), deadline - ContinuousClock.now))
-                page = try await storage.pull(after: after, limit: limit, viewer: viewer)
+                page = try await storage.pull(after: after, offer: offer, limit: limit, viewer: viewer)
             }
             return JSONReply.raw(PullPageEncoding.encode(page, bucket: bucket, serverTime: clock()))
         }
@@ -181,6 +182,10 @@ enum PullPageEncoding {
         if !page.revokes.isEmpty {
             out.append(contentsOf: #","revokes":"#.utf8)
             out.append(contentsOf: (try? JSONEncoder().encode(page.revokes)) ?? Data("[]".utf8))
+        }
+        if let offer = page.offer {
+            out.append(contentsOf: #","offer":"#.utf8)
+            out.append(contentsOf: String(offer).utf8)
         }
         out.append(UInt8(ascii: "}"))
         return out
