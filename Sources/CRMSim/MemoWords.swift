@@ -29,9 +29,15 @@ struct MemoWords {
         inserted.compactMap { word, place in
             if removed.contains(word) || deletedClients.contains(place.client) { return nil }
             if let text = memoText[place.memo], Self.words(text).contains(word) { return nil }
-            if let text = recorded[place.memo], text.contains(word) { return nil }
+            if let text = recorded[place.memo], Self.tokens(text).contains(word) { return nil }
             return word
         }.sorted()
+    }
+
+    /// The letters-and-digits runs of a record's text (JSON, quoted values), so that `w12`
+    /// is not found inside `w123`.
+    static func tokens(_ text: String) -> Set<String> {
+        Set(text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
     }
 
     static func words(_ text: String) -> [String] {

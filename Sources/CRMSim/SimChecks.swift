@@ -3,14 +3,19 @@ import SyncCore
 import ServerStore
 
 extension Simulation {
-    /// The promises after the quiesce: every replica equals the server, every change the
-    /// server acknowledged is in its log once, every word anyone typed into a memo survives.
+    /// The promises after the quiesce: every replica holds exactly the server's rows its
+    /// user may see, every change the server acknowledged is in its log once, every word
+    /// anyone typed into a memo survives (in a memo, a conflict record, or a refused change
+    /// kept at the office that typed it).
     func check(_ storage: SQLiteSyncStorage) throws -> [String] {
         var failures: [String] = []
         let audit = try storage.audit()
+        var recorded: [String: String] = [:]
         for office in offices {
             let rows = try office.replica.replicatedRows()
-            for (entity, serverRows) in audit.rows {
+            for rejected in try office.replica.rejectedChanges() { recorded[rejected.entityId, default: ""] += " \(rejected.value ?? "")" }
+            let visible = try storage.audit(visibleTo: office.author)
+            for (entity, serverRows) in visible.rows {
                 let local = rows[entity] ?? [:]
                 for id in Set(serverRows.keys).union(local.keys).sorted() where serverRows[id] != local[id] {
                     failures.append("office\(office.index) diverges on \(entity) \(id): replica \(describe(local[id])), server \(describe(serverRows[id]))")
@@ -25,7 +30,6 @@ extension Simulation {
         }
         failures += audit.duplicatedChanges.map { "change \($0) is in the server's log twice" }
         let memoText = (audit.rows["memo"] ?? [:]).compactMapValues { $0["text"]?.textValue }
-        var recorded: [String: String] = [:]
         for conflict in (audit.rows["conflict"] ?? [:]).values {
             guard let id = conflict["entity_id"]?.textValue else { continue }
             recorded[id, default: ""] += " \(conflict["kept"]?.textValue ?? "") \(conflict["other"]?.textValue ?? "")"

@@ -13,6 +13,9 @@ extension Simulation {
         func any<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[Int(random.next() % UInt64(items.count))] }
         let roll = random.next() % 100
         do {
+            if random.next() % 100 < 4, clients.count < 150 {
+                return try addClients(office)
+            }
             switch roll {
             case 0..<12 where clients.count < 8:
                 let id = try office.replica.write { try $0.addClient(NewClient(name: "Client \(newWord())")) }
@@ -104,6 +107,24 @@ extension Simulation {
         } catch let error as ModelError {
             return "is refused locally: \(error)"
         }
+    }
+
+    /// Dozens of clients at once (an import, a busy week), assigned as the office's user
+    /// may assign them: a manager to themselves or nobody.
+    private func addClients(_ office: Office) throws -> String {
+        let count = 20 + Int(random.next() % 41)
+        let me = UserID(office.author.userID)
+        let ids = try office.replica.write { writer in
+            try (0..<count).map { _ in
+                let assignee: UserID? = switch (office.author.role, random.next() % 3) {
+                case (_, 0): nil
+                case ("manager", _): me
+                default: staff[Int(random.next() % UInt64(staff.count))]
+                }
+                return try writer.addClient(NewClient(name: "Client \(newWord())", assigneeID: assignee))
+            }
+        }
+        return "adds \(ids.count) clients at once"
     }
 
     /// A memo edit: insert, remove or replace one word.

@@ -6,8 +6,11 @@ import SyncEngine
 import ServerStore
 
 /// One deterministic run: an in-process server and four workstations with skewed clocks,
-/// random edits, deletes, assignments, bookings and money entries, random sync order,
-/// network faults and restarts, all decided by one seed; then a quiesce and the checks.
+/// random edits, deletes, assignments, bookings and money entries, dozens of clients added
+/// at once, random sync order, network faults and restarts, all decided by one seed; then
+/// a quiesce and the checks. Office 0 is an executive's, office 2 a manager's; offices 1
+/// and 3 belong to an executive, a manager or the front desk, as the seed decides, so
+/// replicas hold only what their user may see and some changes are refused.
 ///
 /// ```swift
 /// let outcome = try Simulation(seed: 42).run()
@@ -52,13 +55,15 @@ public final class Simulation {
     var staff: [UserID] = []
     var rooms: [String] = []
 
-    /// A workstation: its replica file, clock skew and line to the server.
+    /// A workstation: its replica file, clock skew, line to the server and its user.
     final class Office {
         let index: Int
         let path: String
         let configuration: ReplicaConfiguration
         let endpoint: InProcessEndpoint
         var replica: Replica
+        /// The staff member whose workstation it is.
+        var author: Permissions.Author { endpoint.device.author }
 
         init(index: Int, path: String, configuration: ReplicaConfiguration, endpoint: InProcessEndpoint, replica: Replica) {
             self.index = index
@@ -106,9 +111,10 @@ public final class Simulation {
     private func setUp(_ storage: SQLiteSyncStorage, directory: String, templates: SimTemplates) throws {
         let now = clock.nowMillis()
         let branch = try blocking { try await storage.addBranch(name: "Seoul", now: now) }
-        for index in 0..<4 {
+        let roles = ["executive", ["executive", "manager"][Int(random.next() % 2)], "manager", ["manager", "general"][Int(random.next() % 2)]]
+        for (index, role) in roles.enumerated() {
             let name = "office\(index)"
-            let user = try blocking { try await storage.addUser(name: name, role: "executive", team: "other", branch: branch, now: now) }
+            let user = try blocking { try await storage.addUser(name: name, role: role, team: "other", branch: branch, now: now) }
             let token = "token-\(index)"
             _ = try blocking { try await storage.addDevice(user: user, name: name, tokenHash: "sim-" + token) }
             guard let device = try blocking({ try await storage.device(tokenHash: "sim-" + token) }) else { throw SyncError.fatal("no device") }
@@ -123,7 +129,7 @@ public final class Simulation {
             _ = try SyncClient.register(replica: replica, endpoint: endpoint, serverURL: "sim://server")
             offices.append(Office(index: index, path: path, configuration: configuration, endpoint: endpoint, replica: replica))
             staff.append(UserID(user)!)
-            trace.append("office\(index): clock skew \(skew) ms")
+            trace.append("office\(index): \(role), clock skew \(skew) ms")
         }
         try offices[0].replica.write { writer in
             for name in ["Room A", "Room B"] { rooms.append(try writer.addRoom(name: name, capacity: 1, branch: nil).description) }

@@ -37,24 +37,12 @@ enum RemoteApply {
             if db.changesCount > 0 { return true }
             logger.warning("skipped a server change this replica cannot hold", metadata: ["sync.entity": "\(spec.table)", "sync.row": "\(id)"])
             return false
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY
-                    && nullableParent(spec).map({ parent in fields.contains { $0.field == parent && $0.value != .null } }) == true {
-            // The row refers to a client this replica deleted (its deletion not yet
-            // acknowledged): the server will clear the reference when the deletion lands.
-            let parent = nullableParent(spec)!
-            return try upsert(spec, id: id, fields: fields.map { $0.field == parent ? FieldAssignment(parent, .null) : $0 }, db: db, logger: logger)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             logger.warning("skipped a server change this replica cannot hold", metadata: [
                 "sync.entity": "\(spec.table)", "sync.row": "\(id)", "sqlite.code": "\(error.extendedResultCode)",
             ])
             return false
         }
-    }
-
-    /// The parent reference of a table whose parent's deletion clears it (tasks).
-    private static func nullableParent(_ spec: TableSpec) -> String? {
-        guard let parent = ReplicatedSchema.entity(spec.table)?.parent, case .setNull = parent.rule else { return nil }
-        return parent.field
     }
 
     /// The table spec of an entity.

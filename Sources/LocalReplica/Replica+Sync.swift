@@ -101,8 +101,10 @@ extension Replica {
                 }
                 if local.contains(where: { $0.operation == .delete }) { continue }
                 let held = Set(local.flatMap { $0.fields.map(\.field) })
-                let fields = (row.f ?? [:]).filter { spec.columns.contains($0.key) && !held.contains($0.key) }
-                    .sorted { $0.key < $1.key }.map { FieldAssignment($0.key, $0.value) }
+                // The whole row as the server holds it: a field it never stored is at its
+                // default there (a refused change of it is undone here too).
+                let server = row.f ?? [:]
+                let fields = zip(spec.columns, spec.defaults).filter { !held.contains($0.0) }.map { FieldAssignment($0.0, server[$0.0] ?? $0.1) }
                 try RemoteApply.upsert(spec, id: row.r, fields: fields, db: db, logger: configuration.logger)
             }
         }
@@ -161,6 +163,7 @@ extension Replica {
             ids += try String.fetchAll(db, sql: "SELECT id FROM \(entity) WHERE client_id = ?", arguments: [revoke.client])
         }
         for id in ids { try db.execute(sql: "DELETE FROM conflict WHERE entity_id = ?", arguments: [id]) }
+        try db.execute(sql: "DELETE FROM conflict WHERE client_id = ?", arguments: [revoke.client])
         for entity in Buckets.entities(of: revoke.scope == .header ? .details : revoke.scope) {
             try db.execute(sql: "DELETE FROM \(entity) WHERE client_id = ?", arguments: [revoke.client])
         }

@@ -23,6 +23,36 @@ enum ReplicaSchema {
             // the server knows this replica holds what it offered.
             try db.execute(sql: "ALTER TABLE replica_meta ADD COLUMN offer_ack INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v6-task-cascade") { db in
+            // A client's tasks go with the client (they used to lose the reference and
+            // become tasks about no client, which every branch may read).
+            try db.execute(sql: """
+                CREATE TABLE task_new (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL,
+                    assignee_id TEXT,
+                    due TEXT,
+                    client_id TEXT REFERENCES client (id) ON DELETE CASCADE,
+                    done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+                    kind TEXT NOT NULL DEFAULT 'manual',
+                    branch_id TEXT,
+                    detail TEXT
+                );
+                INSERT INTO task_new (id, title, assignee_id, due, client_id, done, kind, branch_id, detail)
+                    SELECT id, title, assignee_id, due, client_id, done, kind, branch_id, detail FROM task;
+                DROP TABLE task;
+                ALTER TABLE task_new RENAME TO task;
+                CREATE INDEX task_by_client ON task (client_id);
+                """)
+        }
+        migrator.registerMigration("v7-conflict-client") { db in
+            // The client a conflict record is about, so a revoke purges it with the client's
+            // details (records made before this carry NULL and are purged by their row).
+            try db.execute(sql: """
+                ALTER TABLE conflict ADD COLUMN client_id TEXT;
+                CREATE INDEX conflict_by_client ON conflict (client_id);
+                """)
+        }
         return migrator
     }
 

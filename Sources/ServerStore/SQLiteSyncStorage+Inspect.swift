@@ -12,15 +12,20 @@ public struct StoreAudit: Sendable {
 }
 
 extension SQLiteSyncStorage {
-    /// Reads the store's live records, duplicate log entries and per-site progress.
-    public func audit() throws -> StoreAudit {
+    /// Reads the store's live records, duplicate log entries and per-site progress; with
+    /// `author`, only the records that staff member may hold (as pulls and row reads decide).
+    public func audit(visibleTo author: Permissions.Author? = nil) throws -> StoreAudit {
         try pool.read { db in
             var rows: [String: [String: [String: FieldValue]]] = [:]
+            var clients: [String: RowState?] = [:]
             for entity in ReplicatedSchema.entities { rows[entity.kind.name] = [:] }
             for row in try Row.fetchAll(db, sql: "SELECT entity, row_id, fields FROM record WHERE deleted = 0") {
                 let entityName: String = row[0]
                 guard let entity = ReplicatedSchema.entity(entityName) else { continue }
                 let stored = try StoredFields.decode(row[2])
+                if let author, try !Self.visible(entity: entityName, id: row[1], fields: stored.mapValues(\.value), to: author, clients: &clients, db: db) {
+                    continue
+                }
                 var fields: [String: FieldValue] = [:]
                 for field in entity.fields { fields[field.name] = stored[field.name]?.value ?? field.effectiveDefault }
                 rows[entityName, default: [:]][row[1]] = fields

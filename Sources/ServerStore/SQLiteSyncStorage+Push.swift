@@ -40,20 +40,23 @@ extension SQLiteSyncStorage {
         var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, serverSite: server, now: now,
                                                    users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules,
                                                    author: author?.author))
+        let recalled = try recallRefusals(&plan.acks, site: site, db: db)
         try applyBookingRules(&plan, serverSite: server, now: now, db: db)
         try applyArchiveRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at, scope, client_id) VALUES (?, ?, ?, ?, ?, ?)")
         // Each entry's bucket, so pulls can be filtered to what each device may see.
+        var pushedBuckets = Set<Revoke>()
         func place(_ change: RowChange) throws -> [FieldValue] {
             let key = RowKey(change.entity.name, change.rowID)
-            // Placement needs only the client a row belongs to.
+            // Placement needs only the client a row belongs to: from the change, else from
+            // the row as stored (an edit carries only the fields it set).
+            let stored = (plan.rows[key] ?? loaded[key])?.fields
+            func value(_ name: String) -> FieldValue? { change.value(of: name) ?? stored?[name]?.value }
             var fields: [String: FieldValue] = [:]
-            if change.entity != .client {
-                fields["client_id"] = change.value(of: "client_id") ?? (plan.rows[key] ?? loaded[key])?.fields["client_id"]?.value
-            }
-            if change.entity == .conflict, let entity = change.value(of: "entity")?.textValue, let id = change.value(of: "entity_id")?.textValue {
+            if change.entity != .client { fields["client_id"] = value("client_id") }
+            if change.entity == .conflict, fields["client_id"]?.textValue == nil, let entity = value("entity")?.textValue, let id = value("entity_id")?.textValue {
                 fields["client_id"] = try conflictClient(entity: entity, id: id, known: plan.rows[RowKey(entity, id)] ?? loaded[RowKey(entity, id)], db: db)
             }
             let placed = Buckets.place(entity: change.entity.name, rowID: change.rowID, fields: fields)
@@ -68,7 +71,11 @@ extension SQLiteSyncStorage {
         let firstServerSeq = serverSeq
         for entry in plan.log {
             if let ackIndex = entry.ackIndex {
-                try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)] + place(entry.change))
+                let placed = try place(entry.change)
+                if case .text(let scope) = placed[0], let scope = Buckets.Scope(rawValue: scope), scope != .org, case .text(let client) = placed[1] {
+                    pushedBuckets.insert(Revoke(client: client, scope: scope))
+                }
+                try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)] + placed)
                 plan.acks[ackIndex].position = db.lastInsertedRowID
                 logged(db.lastInsertedRowID)
             } else {
@@ -81,13 +88,28 @@ extension SQLiteSyncStorage {
             }
         }
         if let positions { try recordAccessChanges(plan.rows, before: loaded, positions: positions, db: db) }
+        try recordPushedBuckets(pushedBuckets, site: site, newClients: { loaded[RowKey(EntityKind.client.name, $0)] == nil }, db: db)
         if serverSeq != firstServerSeq {
             try db.cachedStatement(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1").execute(arguments: [serverSeq])
             try recordApplied(site: server, through: serverSeq - 1, db: db)
         }
         try recordApplied(site: site, through: plan.appliedThrough, db: db)
-        try auditRefusals(plan.acks, changes, site: site, user: author?.userID, now: now, db: db)
+        try auditRefusals(plan.acks.filter { !recalled.contains($0.seq) }, changes, site: site, user: author?.userID, now: now, db: db)
         return .success(PushResponse(acks: plan.acks, appliedThrough: plan.appliedThrough, serverTime: now))
+    }
+
+    /// Answers changes pushed again (their first reply was lost) with the refusal they met
+    /// the first time, so the replica keeps them in its rejected list instead of taking
+    /// them for applied. Returns their sequence numbers.
+    private static func recallRefusals(_ acks: inout [Ack], site: String, db: Database) throws -> Set<Int64> {
+        var recalled = Set<Int64>()
+        let statement = try db.cachedStatement(sql: "SELECT reason, detail FROM refused_change WHERE site = ? AND seq = ? ORDER BY id DESC LIMIT 1")
+        for index in acks.indices where acks[index].status == .duplicate {
+            guard let refusal = try Row.fetchOne(statement, arguments: [site, acks[index].seq]) else { continue }
+            acks[index] = Ack(seq: acks[index].seq, status: .rejected, reason: refusal[0], detail: refusal[1])
+            recalled.insert(acks[index].seq)
+        }
+        return recalled
     }
 
     /// Keeps every refused change in the audit, in the push's transaction.
@@ -139,32 +161,26 @@ extension SQLiteSyncStorage {
             ON CONFLICT (entity, row_id) DO UPDATE SET deleted = excluded.deleted, client_id = excluded.client_id, fields = excluded.fields
             """)
         for (key, state) in rows where before[key] != state {
-            let client: String? = ReplicatedSchema.entity(key.entity)?.parent != nil ? {
-                if case .text(let id)? = state.fields["client_id"]?.value { return id }
-                return nil
-            }() : nil
+            var client = state.fields["client_id"]?.value.textValue
+            if key.entity == EntityKind.conflict.name, client == nil, let about = state.fields["entity"]?.value.textValue,
+               let aboutID = state.fields["entity_id"]?.value.textValue {
+                // A record made before conflicts carried their client.
+                client = try conflictClient(entity: about, id: aboutID, known: rows[RowKey(about, aboutID)] ?? before[RowKey(about, aboutID)], db: db)?.textValue
+            }
             try RawStatement.execute(statement, .text(key.entity), [.text(key.id), .integer(state.deleted ? 1 : 0), client.map(FieldValue.text) ?? .null,
                                                                    .text(StoredFields.encode(state.fields))])
         }
     }
 
-    /// Deletes a client's child rows as the replicas' foreign keys do: cascading children
-    /// become tombstones, set-null children lose the reference. Not logged: every replica
-    /// does the same when it applies the client's deletion.
+    /// Deletes a client's child rows as the replicas' foreign keys do: they become
+    /// tombstones. Not logged: every replica does the same when it applies the client's
+    /// deletion.
     private static func cascadeDelete(client: String, db: Database) throws {
         for child in ReplicatedSchema.childrenOfClient {
             guard let parent = child.parent else { continue }
             switch parent.rule {
             case .cascade:
                 try db.cachedStatement(sql: "UPDATE record SET deleted = 1 WHERE client_id = ? AND entity = ?").execute(arguments: [client, child.kind.name])
-            case .setNull:
-                let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT row_id, fields FROM record WHERE client_id = ? AND entity = ?"), arguments: [client, child.kind.name])
-                for row in rows {
-                    var fields = try StoredFields.decode(row[1])
-                    fields[parent.field]?.value = .null
-                    try db.execute(sql: "UPDATE record SET client_id = NULL, fields = ? WHERE entity = ? AND row_id = ?",
-                                   arguments: [StoredFields.encode(fields), child.kind.name, row[0] as String])
-                }
             }
         }
     }
@@ -212,13 +228,21 @@ extension SQLiteSyncStorage {
         var clients: [String: RowState?] = [:]
         return try rows.map { row in
             guard row.exists else { return row }
-            var fields = row.f ?? [:]
-            if row.e == EntityKind.conflict.name, let entity = fields["entity"]?.textValue, let id = fields["entity_id"]?.textValue {
-                fields["client_id"] = try conflictClient(entity: entity, id: id, known: nil, db: db)
-            }
-            let placed = Buckets.place(entity: row.e, rowID: row.r, fields: fields)
-            let client = try placed.client.flatMap { try access(ofClient: $0, cache: &clients, db: db) }
-            return Buckets.visible(placed.scope, client: client, to: viewer.author) ? row : RowsResponse.Row(e: row.e, r: row.r, exists: false, f: nil)
+            return try visible(entity: row.e, id: row.r, fields: row.f ?? [:], to: viewer.author, clients: &clients, db: db)
+                ? row : RowsResponse.Row(e: row.e, r: row.r, exists: false, f: nil)
         }
+    }
+
+    /// Whether `author` may hold a row of `entity` with `fields` now (`clients` caches the
+    /// access of the clients looked up).
+    static func visible(entity: String, id: String, fields: [String: FieldValue], to author: Permissions.Author,
+                        clients: inout [String: RowState?], db: Database) throws -> Bool {
+        var fields = fields
+        if entity == EntityKind.conflict.name, fields["client_id"]?.textValue == nil, let about = fields["entity"]?.textValue, let aboutID = fields["entity_id"]?.textValue {
+            fields["client_id"] = try conflictClient(entity: about, id: aboutID, known: nil, db: db)
+        }
+        let placed = Buckets.place(entity: entity, rowID: id, fields: fields)
+        let client = try placed.client.flatMap { try access(ofClient: $0, cache: &clients, db: db) }
+        return Buckets.visible(placed.scope, client: client, to: author)
     }
 }

@@ -153,6 +153,16 @@ public final class SQLiteSyncStorage: SyncStorage {
                 ALTER TABLE site_view ADD COLUMN role TEXT;
                 ALTER TABLE site_view ADD COLUMN branch TEXT;
                 UPDATE site_view SET pending = NULL;
+                -- A retried push is answered with the refusals it met the first time.
+                CREATE INDEX refused_change_by_change ON refused_change (site, seq);
+                -- A conflict record's client (the client of the row it is about) is kept like
+                -- a child row's, so snapshots and purges of the client's details take it.
+                UPDATE record SET client_id = CASE json_extract(fields, '$.entity.v')
+                    WHEN 'client' THEN json_extract(fields, '$.entity_id.v')
+                    ELSE (SELECT about.client_id FROM record AS about
+                          WHERE about.entity = json_extract(record.fields, '$.entity.v') AND about.row_id = json_extract(record.fields, '$.entity_id.v'))
+                    END
+                WHERE entity = 'conflict';
                 """)
         }
         return migrator

@@ -36,9 +36,9 @@ public struct DerivedRows: Sendable {
         }
     }
 
-    /// Records a conflict about `row` (and `field`, when one field is concerned): `kept` is
-    /// what the row holds now, `other` what did not make it.
-    public mutating func conflict(_ kind: ConflictKind, row: RowKey, field: String?, kept: Side, other: Side, flagged: Bool = false,
+    /// Records a conflict about `row` (and `field`, when one field is concerned) of `client`:
+    /// `kept` is what the row holds now, `other` what did not make it.
+    public mutating func conflict(_ kind: ConflictKind, row: RowKey, client: String?, field: String?, kept: Side, other: Side, flagged: Bool = false,
                                   cause: (site: String, seq: Int64)) {
         let id = DerivedID.make("conflict", kind.rawValue, row.entity, row.id, field ?? "", cause.site, String(cause.seq))
         let fields: [FieldAssignment] = [
@@ -54,6 +54,7 @@ public struct DerivedRows: Sendable {
             FieldAssignment("other_hlc", .integer(other.hlc.packed)),
             FieldAssignment("flagged", .integer(flagged ? 1 : 0)),
             FieldAssignment("created_at", .text(Timestamp(unixMillis: now).description)),
+            FieldAssignment("client_id", client.map(FieldValue.text) ?? .null),
         ]
         changes.append(RowChange(seq: 0, hlc: max(kept.hlc, other.hlc), entity: .conflict, rowID: id, operation: .set, fields: fields))
     }

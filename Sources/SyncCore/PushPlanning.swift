@@ -70,6 +70,13 @@ struct Planning {
         set(wire, change, key, entity, reviving: nil)
     }
 
+    /// The client a row belongs to: the row itself for a client, else its `client_id` as
+    /// stored (or as `change` sets it, for a row the server does not hold).
+    private func client(of key: RowKey, _ change: RowChange?) -> String? {
+        if key.entity == EntityKind.client.name { return key.id }
+        return (rows[key]?.fields["client_id"]?.value ?? change?.value(of: "client_id"))?.textValue
+    }
+
     private mutating func reject(_ wire: WireChange, _ reason: String, _ detail: String) {
         acks.append(Ack(seq: wire.seq, status: .rejected, reason: reason, detail: detail))
     }
@@ -83,7 +90,7 @@ struct Planning {
     /// edit is kept in a conflict record.
     private mutating func editLostToDeletion(_ wire: WireChange, _ change: RowChange, _ key: RowKey) {
         let deletion = rows[key]?.fields[RowState.deletionMark] ?? rows[RowKey(EntityKind.client.name, change.value(of: "client_id")?.textValue ?? "")]?.fields[RowState.deletionMark]
-        derived.conflict(.editOfDeleted, row: key, field: nil,
+        derived.conflict(.editOfDeleted, row: key, client: client(of: key, change), field: nil,
                          kept: .init(.null, site: deletion?.site ?? input.serverSite, hlc: deletion?.hlc ?? change.hlc),
                          other: .init(DerivedRows.json(change.fields), site: site, hlc: change.hlc), cause: (site, wire.seq))
         acks.append(Ack(seq: wire.seq, status: .applied, superseded: change.fields.map(\.field)))
@@ -103,14 +110,14 @@ struct Planning {
         let unseen = unseenEdits(existing, base: wire.b)
         if change.entity == .memo, let latest = unseen.map(\.1).max(by: { $0.hlc < $1.hlc }) {
             // A memo edited elsewhere is not deleted: the edit survives, the deletion is recorded.
-            derived.conflict(.memoDeleteRefused, row: key, field: nil,
+            derived.conflict(.memoDeleteRefused, row: key, client: client(of: key, change), field: nil,
                              kept: .init(existing.fields["text"]?.value ?? .null, site: latest.site, hlc: latest.hlc),
                              other: .init(.null, site: site, hlc: change.hlc), cause: (site, wire.seq))
             return acks.append(Ack(seq: wire.seq, status: .applied, superseded: ["*"]))
         }
         if let latest = unseen.map(\.1).max(by: { $0.hlc < $1.hlc }) {
             // The deletion wins; the edit it had not seen is kept in the record.
-            derived.conflict(.editOfDeleted, row: key, field: nil,
+            derived.conflict(.editOfDeleted, row: key, client: client(of: key, change), field: nil,
                              kept: .init(.null, site: site, hlc: change.hlc),
                              other: .init(DerivedRows.json(unseen.map { FieldAssignment($0.0, $0.1.value) }), site: latest.site, hlc: latest.hlc),
                              cause: (site, wire.seq))
@@ -145,7 +152,7 @@ struct Planning {
                     let (later, earlier) = current.isReplaced(byHLC: change.hlc, site: site)
                         ? (incoming, DerivedRows.Side(current.value, site: current.site, hlc: current.hlc))
                         : (DerivedRows.Side(current.value, site: current.site, hlc: current.hlc), incoming)
-                    derived.conflict(merged.conflicted ? .memoOverlap : .memoTooLong, row: key, field: assignment.field,
+                    derived.conflict(merged.conflicted ? .memoOverlap : .memoTooLong, row: key, client: client(of: key, change), field: assignment.field,
                                      kept: later, other: earlier, flagged: tooLong, cause: (site, wire.seq))
                 }
             } else if let current, !current.isReplaced(byHLC: change.hlc, site: site) {
@@ -183,7 +190,7 @@ struct Planning {
             let whole = state.fields.sorted { $0.key < $1.key }.map { FieldAssignment($0.key, $0.value.value) }
             log.append(.init(ackIndex: acks.count - 1, change: RowChange(seq: change.seq, hlc: change.hlc, entity: change.entity, rowID: change.rowID, operation: .set, fields: whole)))
             let deletion = tombstone?.fields[RowState.deletionMark]
-            derived.conflict(.memoDeleteRefused, row: key, field: nil, kept: .init(state.fields["text"]?.value ?? .null, site: site, hlc: change.hlc),
+            derived.conflict(.memoDeleteRefused, row: key, client: client(of: key, change), field: nil, kept: .init(state.fields["text"]?.value ?? .null, site: site, hlc: change.hlc),
                              other: .init(.null, site: deletion?.site ?? site, hlc: deletion?.hlc ?? change.hlc), cause: (site, wire.seq))
         } else if !won.isEmpty || !exists {
             log.append(.init(ackIndex: acks.count - 1, change: RowChange(seq: change.seq, hlc: change.hlc, entity: change.entity, rowID: change.rowID, operation: .set, fields: won)))
@@ -198,7 +205,7 @@ struct Planning {
     }
 
     private mutating func sameField(_ key: RowKey, _ field: String, kept: DerivedRows.Side, other: DerivedRows.Side, seq: Int64) {
-        derived.conflict(.sameField, row: key, field: field, kept: kept, other: other, cause: (site, seq))
+        derived.conflict(.sameField, row: key, client: client(of: key, nil), field: field, kept: kept, other: other, cause: (site, seq))
         guard key.entity == EntityKind.client.name, field == "assignee_id" else { return }
         // Both staff members hear of it: the one who has the client, and the one who does not.
         let name = rows[key]?.fields["name"]?.value.textValue ?? key.id

@@ -41,10 +41,9 @@ public enum ReplicatedSchema {
 
     /// What happens to a child row when its parent is deleted.
     public enum ParentRule: Sendable {
-        /// The child is deleted too.
+        /// The child is deleted too (a client's tasks as well: a task that lost its client
+        /// would become a task about no client, which every branch may read).
         case cascade
-        /// The child's reference becomes NULL.
-        case setNull
     }
 
     /// One replicated table.
@@ -134,7 +133,7 @@ public enum ReplicatedSchema {
             Field("kind", .text(choices: TaskKind.allCases.map(\.rawValue)), nullable: false, default: .text("manual")),
             Field("branch_id", id),
             Field("detail", .text(maxLength: 2_000)),
-        ], parent: ("client_id", .client, .setNull)),
+        ], parent: ("client_id", .client, .cascade)),
         Entity(kind: .room, fields: [
             Field("branch_id", id),
             Field("name", .text(maxLength: 100), nullable: false, default: nil),
@@ -181,6 +180,9 @@ public enum ReplicatedSchema {
             Field("created_at", timestamp, nullable: false, default: nil),
             Field("resolved_at", timestamp),
             Field("resolution", .text(choices: ["current", "kept", "other", "edited"])),
+            // The client the record is about (its row's client): who may read it, and what a
+            // revoke purges. No foreign key: a record outlives the client it is about.
+            Field("client_id", id),
         ], parent: nil),
     ]
 

@@ -84,4 +84,59 @@ struct WritePermissionTests {
         #expect(try executive.client(client).schedules.count == 1)
         #expect(try executive.client(client).memos.isEmpty)
     }
+
+    @Test func aRefusedChangeOfAFieldTheServerNeverSetIsUndoneToItsDefault() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: other)) }
+        try fixture.sync(executive, manager)
+        // The server never stored an archive reason for this card: it is at its default.
+        try manager.write { try $0.archiveClient(client, reason: "moved") }
+        _ = try SyncClient(replica: manager).sync()
+        #expect(try manager.rejectedChanges().map(\.reason) == ["forbidden_client"])
+        #expect(try manager.client(client).status != "archived")
+        try fixture.sync(executive)
+        #expect(try SQLDiff.diff(executive.path, manager.path) == "")
+    }
+
+    @Test func aRefusedChangeWhoseReplyIsLostIsStillKeptInTheRejectedList() throws {
+        let fixture = try SyncFixture()
+        let proxy = try FaultProxy(targetPort: fixture.server.port)
+        let executive = try fixture.replica("kim")
+        let desk = try fixture.replica("front", role: "general", serverURL: proxy.url)
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji")) }
+        try fixture.sync(executive, desk)
+        _ = try desk.write { try $0.addMemo(to: client, text: "Typed at the desk, refused, reply lost") }
+        proxy.dropNextReply(to: "POST /v1/push")
+        #expect(throws: SyncError.self) { try SyncClient(replica: desk).sync() }
+        #expect(proxy.droppedReplies == 1)
+        // Pushed again, the change is a duplicate: it is answered with its first outcome.
+        _ = try SyncClient(replica: desk).sync()
+        let rejected = try desk.rejectedChanges().filter { $0.field == "text" }
+        #expect(rejected.map(\.reason) == ["forbidden_role"])
+        #expect(rejected.first?.value == "Typed at the desk, refused, reply lost")
+        #expect(try desk.client(client).memos.isEmpty)
+    }
+
+    @Test func aClientAddedWithAMemoAndHandedOverInOnePushLeavesTheManagersDetails() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
+        try fixture.sync(executive, manager)
+        let client = try manager.write { writer in
+            let client = try writer.addClient(NewClient(name: "Lee Jun"))
+            _ = try writer.addMemo(to: client, text: "Handed over before the first sync")
+            try writer.assign(client, to: other)
+            return client
+        }
+        let report = try SyncClient(replica: manager).sync()
+        #expect(report.rejected == 0)
+        // The card header stays (same branch); the memo Park wrote is Choi's client's now.
+        #expect(try manager.client(client).memos.isEmpty)
+        try fixture.sync(executive)
+        #expect(try executive.client(client).memos.map(\.text) == ["Handed over before the first sync"])
+    }
 }
