@@ -138,4 +138,30 @@ struct PartialReplicationTests {
         #expect(try manager.client(mine).memos.map(\.text) == ["Assigned memo text"])
         #expect(try manager.client(theirs).memos.map(\.text) == ["Somebody else's memo text"])
     }
+
+    @Test func conflictRecordsTravelWithTheirClientsDetailsAndTheirResolutionReachesEveryoneWhoHoldsThem() throws {
+        let fixture = try SyncFixture()
+        let kim = try fixture.replica("kim")
+        let lee = try fixture.replica("lee")
+        let manager = try fixture.replica("park", role: "manager")
+        try fixture.sync(kim)
+        let park = try #require(UserID(try userID(of: manager)))
+        let client = try kim.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: UserID(try userID(of: kim)))) }
+        try fixture.sync(kim, lee, manager)
+        // Two executives rename the card at once: a same-field conflict about the client.
+        try kim.write { try $0.editClient(client, ClientEdit(name: "Kim Min-ji")) }
+        try lee.write { try $0.editClient(client, ClientEdit(name: "Minji Kim")) }
+        try fixture.sync(kim, lee, kim, manager)
+        let record = try #require(try kim.conflicts().first)
+        #expect(try manager.conflicts().isEmpty, "a manager read a conflict about a client not assigned to them")
+        // Handed to the manager: the record arrives with the client's details.
+        try kim.write { try $0.assign(client, to: park) }
+        try fixture.sync(kim, manager)
+        #expect(try manager.conflicts().map(\.id) == [record.id])
+        // Resolved at the head office: the manager's copy is resolved too.
+        try lee.write { try $0.resolveConflict(record.id, keep: .current) }
+        try fixture.sync(lee, manager, kim)
+        #expect(try manager.conflicts().isEmpty && manager.conflicts(includeResolved: true).map(\.id) == [record.id])
+        #expect(try kim.conflicts().isEmpty)
+    }
 }
