@@ -35,7 +35,15 @@ extension SQLiteSyncStorage {
         }
         let keys = PushPlanner.keysToLoad(changes.filter { $0.seq > applied })
         var loaded = try loadRows(keys, db: db)
-        loaded.merge(try loadRows(PushPlanner.parentKeys(of: loaded), db: db)) { old, _ in old }
+        // What those rows refer to, and what that refers to (an old conflict record's row,
+        // then its client); keys already tried are not tried again.
+        var tried = keys
+        for _ in 0..<3 {
+            let missing = PushPlanner.parentKeys(of: loaded).subtracting(tried)
+            if missing.isEmpty { break }
+            tried.formUnion(missing)
+            loaded.merge(try loadRows(missing, db: db)) { old, _ in old }
+        }
         let server = try serverSite(db)
         var plan = PushPlanner.plan(changes, .init(site: site, appliedThrough: applied, rows: loaded, serverSite: server, now: now,
                                                    users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules,
@@ -50,16 +58,19 @@ extension SQLiteSyncStorage {
         var pushedBuckets = Set<Revoke>()
         func place(_ change: RowChange) throws -> [FieldValue] {
             let key = RowKey(change.entity.name, change.rowID)
-            // Placement needs only the client a row belongs to: from the change, else from
-            // the row as stored (an edit carries only the fields it set).
+            // Placement needs only the client a row belongs to (ClientLink), from the row as
+            // it is after the change (an edit carries only the fields it set).
             let stored = (plan.rows[key] ?? loaded[key])?.fields
-            func value(_ name: String) -> FieldValue? { change.value(of: name) ?? stored?[name]?.value }
-            var fields: [String: FieldValue] = [:]
-            if change.entity != .client { fields["client_id"] = value("client_id") }
-            if change.entity == .conflict, fields["client_id"]?.textValue == nil, let entity = value("entity")?.textValue, let id = value("entity_id")?.textValue {
-                fields["client_id"] = try conflictClient(entity: entity, id: id, known: plan.rows[RowKey(entity, id)] ?? loaded[RowKey(entity, id)], db: db)
+            let client: String? = switch ClientLink.of(change.entity.name) {
+            case .child?: (change.value(of: "client_id") ?? stored?["client_id"]?.value)?.textValue
+            case .conflictRecord?:
+                ClientLink.client(ofEntity: change.entity.name, id: change.rowID,
+                                  fields: (stored?.mapValues(\.value) ?? [:]).merging(change.fields.map { ($0.field, $0.value) }) { $1 },
+                                  row: { plan.rows[$0] ?? loaded[$0] })
+            case .client?: change.rowID
+            case .organisation?, nil: nil
             }
-            let placed = Buckets.place(entity: change.entity.name, rowID: change.rowID, fields: fields)
+            let placed = Buckets.place(entity: change.entity.name, rowID: change.rowID, fields: ["client_id": client.map(FieldValue.text) ?? .null])
             return [.text(placed.scope.rawValue), placed.client.map(FieldValue.text) ?? .null]
         }
         // Rows made by rule take the server's next sequence numbers (after the change that
@@ -161,11 +172,11 @@ extension SQLiteSyncStorage {
             ON CONFLICT (entity, row_id) DO UPDATE SET deleted = excluded.deleted, client_id = excluded.client_id, fields = excluded.fields
             """)
         for (key, state) in rows where before[key] != state {
-            var client = state.fields["client_id"]?.value.textValue
-            if key.entity == EntityKind.conflict.name, client == nil, let about = state.fields["entity"]?.value.textValue,
-               let aboutID = state.fields["entity_id"]?.value.textValue {
-                // A record made before conflicts carried their client.
-                client = try conflictClient(entity: about, id: aboutID, known: rows[RowKey(about, aboutID)] ?? before[RowKey(about, aboutID)], db: db)?.textValue
+            // The client a row belongs to (none for a client row itself).
+            let client: String? = switch ClientLink.of(key.entity) {
+            case .child?: state.fields["client_id"]?.value.textValue
+            case .conflictRecord?: ClientLink.client(ofEntity: key.entity, id: key.id, fields: state.fields.mapValues(\.value), row: { rows[$0] ?? before[$0] })
+            case .client?, .organisation?, nil: nil
             }
             try RawStatement.execute(statement, .text(key.entity), [.text(key.id), .integer(state.deleted ? 1 : 0), client.map(FieldValue.text) ?? .null,
                                                                    .text(StoredFields.encode(state.fields))])

@@ -17,17 +17,14 @@ public enum Buckets {
     /// client itself). `fields` are the row's values (a conflict row's client comes from
     /// the store, which knows the row it is about).
     public static func place(entity: String, rowID: String, fields: [String: FieldValue]) -> (scope: Scope, client: String?) {
-        switch entity {
-        case EntityKind.client.name: return (.header, rowID)
-        case EntityKind.clientTag.name, EntityKind.schedule.name: return (.header, fields["client_id"]?.textValue)
-        case EntityKind.memo.name, EntityKind.journal.name, EntityKind.ledgerEntry.name, EntityKind.enrolment.name,
-             EntityKind.plannedCall.name:
-            return (.details, fields["client_id"]?.textValue)
-        case EntityKind.task.name:
+        switch ClientLink.of(entity) {
+        case .client?: return (.header, rowID)
+        case .child(let scope, let optional)?:
             let client = fields["client_id"]?.textValue
-            return (client == nil ? .org : .details, client)
-        case EntityKind.conflict.name: return (.details, fields["client_id"]?.textValue)
-        default: return (.org, nil)
+            return (client == nil && optional ? .org : scope, client)
+        case .conflictRecord?: return (.details, fields["client_id"]?.textValue)
+        case .organisation?: return (.org, nil)
+        case nil: return (.details, nil)   // not replicated: nobody but an executive
         }
     }
 
@@ -46,8 +43,11 @@ public enum Buckets {
         switch scope {
         case .org: return []
         case .header: return [EntityKind.client.name]
-        case .details: return [EntityKind.memo.name, EntityKind.journal.name, EntityKind.ledgerEntry.name, EntityKind.enrolment.name,
-                               EntityKind.plannedCall.name, EntityKind.task.name]
+        case .details:
+            return ReplicatedSchema.entities.map(\.kind.name).filter {
+                if case .child(.details, _)? = ClientLink.of($0) { return true }
+                return false
+            }
         }
     }
 }

@@ -92,29 +92,26 @@ public enum PushPlanner {
         }
     }
 
-    /// The rows a batch needs loaded: the rows it changes and the clients new child rows
-    /// refer to.
+    /// The rows a batch needs loaded: the rows it changes and the rows they refer to
+    /// (``ClientLink/referencedKeys(entity:id:fields:)``: clients, schedules).
     public static func keysToLoad(_ changes: [WireChange]) -> Set<RowKey> {
         var keys = Set<RowKey>()
         for change in changes {
             keys.insert(RowKey(change.e, change.r))
-            if let entity = ReplicatedSchema.entity(change.e), let parent = entity.parent,
-               case .text(let parentID)? = change.f?[parent.field] {
-                keys.insert(RowKey(parent.entity.name, parentID))
-            }
+            keys.formUnion(ClientLink.referencedKeys(entity: change.e, id: change.r, fields: change.f ?? [:]))
         }
         return keys
     }
 
-    /// The parents of loaded child rows that are not loaded yet: a second load, so the rules
-    /// know whether an edited row's client still exists.
+    /// The rows loaded rows refer to that are not loaded yet (an edited row's client, the
+    /// row an old conflict record is about, and in turn that row's client): load them until
+    /// this is empty.
     public static func parentKeys(of rows: [RowKey: RowState]) -> Set<RowKey> {
         var keys = Set<RowKey>()
         for (key, state) in rows {
-            guard let parent = ReplicatedSchema.entity(key.entity)?.parent,
-                  let parentID = state.fields[parent.field]?.value.textValue else { continue }
-            let parentKey = RowKey(parent.entity.name, parentID)
-            if rows[parentKey] == nil { keys.insert(parentKey) }
+            for referenced in ClientLink.referencedKeys(entity: key.entity, id: key.id, fields: state.fields.mapValues(\.value)) where rows[referenced] == nil {
+                keys.insert(referenced)
+            }
         }
         return keys
     }

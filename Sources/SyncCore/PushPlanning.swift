@@ -33,12 +33,24 @@ struct Planning {
         let existing = rows[key]
 
         if let author = input.author {
-            let clientID = change.entity == .client ? change.rowID
-                : (entity.parent?.entity == .client ? (change.value(of: entity.parent!.field) ?? existing?.fields[entity.parent!.field]?.value)?.textValue : nil)
+            // The client the row belongs to now: an existing row's as stored (a change never
+            // moves it), a new row's as the change names it.
+            let clientID: String? = switch ClientLink.of(change.entity.name) {
+            case .client?: change.rowID
+            case .child?: (existing.map { $0.fields["client_id"]?.value ?? .null } ?? change.value(of: "client_id"))?.textValue
+            case .conflictRecord?:
+                ClientLink.client(ofEntity: change.entity.name, id: change.rowID, fields: existing?.fields.mapValues(\.value) ?? [:], row: { rows[$0] })
+            case .organisation?, nil: nil
+            }
             let client = clientID.flatMap { rows[RowKey(EntityKind.client.name, $0)] }
-            if let refusal = Permissions.check(change, by: author, existing: existing, client: client) {
+            if let refusal = Permissions.check(change, by: author, existing: existing, clientID: clientID, client: client) {
                 return reject(wire, refusal.reason, refusal.detail)
             }
+        }
+        if let reference = ClientLink.sameClientReferences[change.entity.name], case .text(let target)? = change.value(of: reference.field),
+           let owner = rows[RowKey(reference.entity.name, target)]?.fields["client_id"]?.value,
+           owner != existing?.fields["client_id"]?.value ?? change.value(of: "client_id") ?? .null {
+            return reject(wire, "invalid_reference", "\(key).\(reference.field): \(reference.entity.name) \(target) belongs to another client")
         }
         if entity.appendOnly, existing != nil {
             return reject(wire, "append_only", "\(key): \(entity.kind.name) rows are never changed or deleted; add a new entry instead")
