@@ -15,7 +15,7 @@ enum RemoteApply {
     static func apply(_ change: RowChange, db: Database, logger: Logger) throws -> Bool {
         guard let spec = specs[change.entity.name] else { return false }
         if change.operation == .delete {
-            try db.execute(sql: "DELETE FROM \(spec.table) WHERE id = ?", arguments: [change.rowID])
+            try db.execute(sql: "DELETE FROM \(spec.sqlTable) WHERE id = ?", arguments: [change.rowID])
             return true
         }
         return try upsert(spec, id: change.rowID, fields: change.fields.filter { spec.columns.contains($0.field) }, db: db, logger: logger)
@@ -27,12 +27,12 @@ enum RemoteApply {
     /// refuse a partial update of an existing row; `INSERT OR IGNORE` skips such a row
     /// instead, and the update follows.
     static func upsert(_ spec: TableSpec, id: String, fields: [FieldAssignment], db: Database, logger: Logger) throws -> Bool {
-        let names = fields.map(\.field)
+        let names = try fields.map { try spec.sqlColumn($0.field) }
         do {
-            let insert = "INSERT OR IGNORE INTO \(spec.table) (id\(names.map { ", \($0)" }.joined())) VALUES (?\(String(repeating: ", ?", count: names.count)))"
+            let insert = "INSERT OR IGNORE INTO \(spec.sqlTable) (id\(names.map { ", \($0)" }.joined())) VALUES (?\(String(repeating: ", ?", count: names.count)))"
             try RawStatement.execute(try db.cachedStatement(sql: insert), .text(id), fields.map(\.value))
             if db.changesCount > 0 || names.isEmpty { return true }
-            let update = "UPDATE \(spec.table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+            let update = "UPDATE \(spec.sqlTable) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
             try RawStatement.execute(try db.cachedStatement(sql: update), fields[0].value, fields.dropFirst().map(\.value) + [.text(id)])
             if db.changesCount > 0 { return true }
             logger.warning("skipped a server change this replica cannot hold", metadata: ["sync.entity": "\(spec.table)", "sync.row": "\(id)"])

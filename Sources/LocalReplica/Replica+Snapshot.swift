@@ -1,4 +1,5 @@
 import GRDB
+import SQLiteBinding
 import SyncCore
 
 /// Every replicated row of a replica, by entity and id: what sync makes equal everywhere.
@@ -12,7 +13,7 @@ extension Replica {
             var rows: ReplicatedRows = [:]
             for spec in TableSpec.all where tables?.contains(spec.table) ?? true {
                 var table: [String: [String: FieldValue]] = [:]
-                let sql = "SELECT id, \(spec.columns.joined(separator: ", ")) FROM \(spec.table)"
+                let sql = "SELECT id, \(SQLIdentifier.list(spec.columns)) FROM \(spec.sqlTable)"
                 for row in try Row.fetchAll(try db.cachedStatement(sql: sql)) {
                     var fields: [String: FieldValue] = [:]
                     for (index, column) in spec.columns.enumerated() {

@@ -1,6 +1,7 @@
 import CRMModel
 import Foundation
 import GRDB
+import SQLiteBinding
 import SyncCore
 
 /// Where a replica syncs, and how far it has got.
@@ -96,7 +97,7 @@ extension Replica {
                 guard let spec = RemoteApply.spec(row.e) else { continue }
                 let local = pending.filter { $0.entity.name == row.e && $0.rowID == row.r }
                 if !row.exists {
-                    if local.isEmpty { try db.cachedStatement(sql: "DELETE FROM \(spec.table) WHERE id = ?").execute(arguments: [row.r]) }
+                    if local.isEmpty { try db.cachedStatement(sql: "DELETE FROM \(spec.sqlTable) WHERE id = ?").execute(arguments: [row.r]) }
                     continue
                 }
                 if local.contains(where: { $0.operation == .delete }) { continue }
@@ -160,12 +161,12 @@ extension Replica {
     static func purge(_ revoke: Revoke, db: Database) throws {
         var ids: [String] = [revoke.client]
         for entity in Buckets.entities(of: .details) {
-            ids += try String.fetchAll(db, sql: "SELECT id FROM \(entity) WHERE client_id = ?", arguments: [revoke.client])
+            ids += try String.fetchAll(db, sql: "SELECT id FROM \(SQLIdentifier.quote(entity)) WHERE client_id = ?", arguments: [revoke.client])
         }
         for id in ids { try db.execute(sql: "DELETE FROM conflict WHERE entity_id = ?", arguments: [id]) }
         try db.execute(sql: "DELETE FROM conflict WHERE client_id = ?", arguments: [revoke.client])
         for entity in Buckets.entities(of: revoke.scope == .header ? .details : revoke.scope) {
-            try db.execute(sql: "DELETE FROM \(entity) WHERE client_id = ?", arguments: [revoke.client])
+            try db.execute(sql: "DELETE FROM \(SQLIdentifier.quote(entity)) WHERE client_id = ?", arguments: [revoke.client])
         }
         if revoke.scope == .header { try db.execute(sql: "DELETE FROM client WHERE id = ?", arguments: [revoke.client]) }
     }

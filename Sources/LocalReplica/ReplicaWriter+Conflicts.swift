@@ -26,6 +26,9 @@ extension ReplicaWriter {
             guard let entity: String = row[0], let spec = RemoteApply.spec(entity), let field: String = row[2] else {
                 throw ReplicaError(.constraint, "conflict \(id): --keep \(keep.rawValue) needs a conflict about one field; use --keep current")
             }
+            guard spec.columns.contains(field) else {
+                throw ReplicaError(.constraint, "conflict \(id) names '\(field.prefix(64))', which is not a field of \(entity); use --keep current")
+            }
             let value: String? = keep == .kept ? row[3] : row[4]
             let entityID: String = row[1]
             guard try exists(spec, entityID) else { throw ReplicaError.notFound(spec.entity, entityID) }

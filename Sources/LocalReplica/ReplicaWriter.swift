@@ -73,15 +73,15 @@ public struct ReplicaWriter {
             try require(spec, id)
             return []
         }
-        let columns = assignments.map(\.field)
-        guard let current = try Row.fetchOne(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(spec.table) WHERE id = ?", arguments: [id]) else {
+        let columns = try assignments.map { try spec.sqlColumn($0.field) }
+        guard let current = try Row.fetchOne(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(spec.sqlTable) WHERE id = ?", arguments: [id]) else {
             throw ReplicaError.notFound(spec.entity, id)
         }
         let changed = assignments.enumerated().filter { index, assignment in
             FieldValue.fromDatabaseValue(current[index]) != assignment.value
         }.map(\.element)
         guard !changed.isEmpty else { return [] }
-        let sql = "UPDATE \(spec.table) SET \(changed.map { "\($0.field) = ?" }.joined(separator: ", ")) WHERE id = ?"
+        let sql = "UPDATE \(spec.sqlTable) SET \(try changed.map { "\(try spec.sqlColumn($0.field)) = ?" }.joined(separator: ", ")) WHERE id = ?"
         try run(spec) { try RawStatement.execute(try db.cachedStatement(sql: sql), changed[0].value, changed.dropFirst().map(\.value) + [.text(id)]) }
         beginLog(spec, id, .set)
         for assignment in changed { log.field(ChangeBatchWriter.Key(assignment.field), assignment.value) }
@@ -99,17 +99,17 @@ public struct ReplicaWriter {
     mutating func delete(_ spec: TableSpec, id: String) throws {
         // The row as this replica last saw it goes with the deletion: the server tells from
         // it whether someone else edited the row meanwhile (an edit to keep as a conflict).
-        guard let current = try Row.fetchOne(db, sql: "SELECT \(spec.columns.joined(separator: ", ")) FROM \(spec.table) WHERE id = ?", arguments: [id]) else {
+        guard let current = try Row.fetchOne(db, sql: "SELECT \(SQLIdentifier.list(spec.columns)) FROM \(spec.sqlTable) WHERE id = ?", arguments: [id]) else {
             throw ReplicaError.notFound(spec.entity, id)
         }
-        try db.cachedStatement(sql: "DELETE FROM \(spec.table) WHERE id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM \(spec.sqlTable) WHERE id = ?").execute(arguments: [id])
         beginLog(spec, id, .delete)
         log.endChange(base: spec.columns.indices.map { (spec.keys[$0], FieldValue.fromDatabaseValue(current[$0]) ?? .null) })
     }
 
     /// Whether a row exists.
     func exists(_ spec: TableSpec, _ id: String) throws -> Bool {
-        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE id = ?)"), arguments: [id]) ?? false
+        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(spec.sqlTable) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     /// Throws ``ReplicaError/notFound(_:_:)`` unless the row exists.

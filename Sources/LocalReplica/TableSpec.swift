@@ -1,4 +1,5 @@
 import GRDB
+import SQLiteBinding
 import SyncCore
 
 /// A replicated table as the replica's write path sees it: its columns (besides `id`) and
@@ -11,6 +12,8 @@ final class TableSpec: Sendable {
     let defaults: [FieldValue]
     /// `INSERT INTO t (id, c1, …) VALUES (?, ?, …)`, built once.
     let insertSQL: String
+    /// The table's name quoted for SQL text.
+    let sqlTable: String
     /// Each column's change-log key, encoded once.
     let keys: [ChangeBatchWriter.Key]
     /// The change-log prefix of this entity's changes, encoded once.
@@ -27,15 +30,24 @@ final class TableSpec: Sendable {
         self.entity = entity
         self.columns = description.fields.map(\.name)
         self.defaults = description.fields.map(\.effectiveDefault)
-        let names = (["id"] + self.columns).joined(separator: ", ")
         let marks = Array(repeating: "?", count: self.columns.count + 1).joined(separator: ", ")
-        insertSQL = "INSERT INTO \(entity.name) (\(names)) VALUES (\(marks))"
+        sqlTable = SQLIdentifier.quote(entity.name)
+        insertSQL = "INSERT INTO \(sqlTable) (\(SQLIdentifier.list(["id"] + self.columns))) VALUES (\(marks))"
         keys = self.columns.map(ChangeBatchWriter.Key.init)
         logEntity = ChangeBatchWriter.Entity(entity)
         mergingColumns = Set(description.fields.filter(\.mergesText).map(\.name))
     }
 
     var table: String { entity.name }
+
+    /// `column`, checked against this table's replicated columns and quoted for SQL text.
+    /// - Throws: ``ReplicaError`` naming the table and the column when it is not one.
+    func sqlColumn(_ column: String) throws -> String {
+        guard columns.contains(column) else {
+            throw ReplicaError(.constraint, "\(table): '\(column.prefix(64))' is not one of its fields")
+        }
+        return SQLIdentifier.quote(column)
+    }
 
     static let branch = TableSpec(0, .branch)
     static let staffUser = TableSpec(1, .staffUser)

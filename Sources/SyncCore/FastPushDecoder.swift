@@ -4,7 +4,9 @@
 /// `nil`, and the caller decodes with `JSONDecoder` instead, whose errors name the field:
 /// the fast path never decides what is an error.
 public enum FastPushDecoder {
-    /// The request, or `nil` to fall back to `JSONDecoder`.
+    /// The request, or `nil` to fall back to `JSONDecoder`. Values nested deeper than
+    /// ``JSONDepth/limit`` under an unknown key are not followed (`nil`): no input makes
+    /// it recurse without bound.
     public static func decode(_ bytes: [UInt8]) -> PushRequest? {
         var scanner = Scanner(bytes: bytes)
         return scanner.pushRequest()
@@ -31,7 +33,7 @@ public enum FastPushDecoder {
                     }) else { return false }
                     changes = list
                     return true
-                default: return scanner.skipValue()
+                default: return scanner.skipValue(depth: 1)
                 }
             }) else { return nil }
             space()
@@ -52,7 +54,7 @@ public enum FastPushDecoder {
                 case "d": deleted = scanner.integer().flatMap { Int(exactly: $0) }; return deleted != nil
                 case "f": fields = scanner.fields(); return fields != nil
                 case "b": base = scanner.fields(); return base != nil
-                default: return scanner.skipValue()
+                default: return scanner.skipValue(depth: 3)
                 }
             }), let seq, let hlc, let entity, let row else { return nil }
             return WireChange(site: site, seq: seq, hlc: hlc, e: entity, r: row, f: fields, d: deleted, b: base)
@@ -109,13 +111,15 @@ public enum FastPushDecoder {
             }
         }
 
-        mutating func skipValue() -> Bool {
+        /// Skips one value `depth` levels into the document, refusing to go past the limit.
+        mutating func skipValue(depth: Int) -> Bool {
             space()
             guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: "\""): return string() != nil
-            case UInt8(ascii: "{"): return object { scanner, _ in scanner.skipValue() }
-            case UInt8(ascii: "["): return array { $0.skipValue() }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < JSONDepth.limit else { return false }
+                return bytes[index] == UInt8(ascii: "{") ? object { scanner, _ in scanner.skipValue(depth: depth + 1) } : array { $0.skipValue(depth: depth + 1) }
             case UInt8(ascii: "t"): return literal("true")
             case UInt8(ascii: "f"): return literal("false")
             case UInt8(ascii: "n"): return literal("null")

@@ -115,6 +115,10 @@ struct SyncRoutes: Sendable {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw SyncHTTPError(.badRequest, code: "invalid_utf8", "request body is not valid UTF-8")
         }
+        // No decoder walks a body nested deeper than the protocol ever nests.
+        guard JSONDepth.measure(data) <= JSONDepth.limit else {
+            throw SyncHTTPError(.badRequest, code: "too_deep", "request body nests deeper than \(JSONDepth.limit) levels")
+        }
         if let decoded = fast(data) { return decoded }
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -44,6 +44,13 @@ struct BadRequestTests {
                    status: 403, code: "site_not_registered"),
         BadRequest(name: "clock far ahead", path: "/v1/push", body: { push($0, #"{"seq":1,"hlc":\#((Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000) << 16),"e":"client","r":"\#(row)","f":{"name":"x","created_at":"2026-11-22T10:00:00Z"}}"#) },
                    status: 409, code: "clock_skew"),
+        BadRequest(name: "a push nested 40,000 deep in an unknown key", path: "/v1/push", body: { site in
+            let deep = String(repeating: "[", count: 40_000) + String(repeating: "]", count: 40_000)
+            return Data(#"{"site":"\#(site)","changes":[{"seq":1,"hlc":1,"e":"client","r":"\#(row)","u":\#(deep)}]}"#.utf8)
+        }, status: 400, code: "too_deep"),
+        BadRequest(name: "a row read nested 40,000 deep", path: "/v1/rows", body: { _ in
+            Data(#"{"keys":[],"x":\#(String(repeating: "{\"a\":", count: 40_000))1\#(String(repeating: "}", count: 40_000))}"#.utf8)
+        }, status: 400, code: "too_deep"),
         BadRequest(name: "unknown table in a row read", path: "/v1/rows", body: { _ in Data(#"{"keys":[{"e":"payroll","r":"\#(row)"}]}"#.utf8) }, status: 400, code: "unknown_entity"),
     ]
 
