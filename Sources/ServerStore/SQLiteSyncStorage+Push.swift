@@ -196,52 +196,11 @@ extension SQLiteSyncStorage {
         }
     }
 
-    public func rows(_ keys: [RowsRequest.Key], viewer: Viewer?) async throws -> RowsResponse {
-        try await pool.read { db in try Self.rows(keys, viewer: viewer, db: db) }
-    }
-
-    /// `rows(_:viewer:)` without waiting (the simulation).
-    public func rowsNow(_ keys: [RowsRequest.Key], viewer: Viewer?) throws -> RowsResponse {
-        try pool.read { db in try Self.rows(keys, viewer: viewer, db: db) }
-    }
-
-    private static func rows(_ keys: [RowsRequest.Key], viewer: Viewer?, db: Database) throws -> RowsResponse {
-            let position = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(position), 0) FROM change_log")) ?? 0
-            let loaded = try Self.loadRows(Set(keys.map { RowKey($0.e, $0.r) }), db: db)
-            var rows: [RowsResponse.Row] = keys.map { key -> RowsResponse.Row in
-                guard let state = loaded[RowKey(key.e, key.r)], !state.deleted else {
-                    return RowsResponse.Row(e: key.e, r: key.r, exists: false, f: nil)
-                }
-                return RowsResponse.Row(e: key.e, r: key.r, exists: true, f: state.fields.mapValues(\.value))
-            }
-            // Children after every parent, parents' tables first.
-            let order = Dictionary(uniqueKeysWithValues: ReplicatedSchema.entities.enumerated().map { ($1.kind.name, $0) })
-            var children: [RowsResponse.Row] = []
-            for key in keys where key.children == true && key.e == EntityKind.client.name {
-                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT entity, row_id, fields FROM record WHERE client_id = ? AND deleted = 0"), arguments: [key.r]) {
-                    children.append(RowsResponse.Row(e: row[0], r: row[1], exists: true, f: try StoredFields.decode(row[2]).mapValues(\.value)))
-                }
-            }
-            rows += children.sorted { (order[$0.e] ?? 0, $0.r) < (order[$1.e] ?? 0, $1.r) }
-            if let viewer { rows = try Self.hide(rows, from: viewer, db: db) }
-            return RowsResponse(rows: rows, position: position)
-    }
-
     /// The client a conflict record is about: the row itself when it is a client, else that
     /// row's client (`known` when the caller holds the row, read from the store otherwise).
     static func conflictClient(entity: String, id: String, known: RowState?, db: Database) throws -> FieldValue? {
         if entity == EntityKind.client.name { return .text(id) }
         return try (known ?? loadRows([RowKey(entity, id)], db: db)[RowKey(entity, id)])?.fields["client_id"]?.value
-    }
-
-    /// Rows the viewer may not see, reported as not existing (its replica drops them).
-    private static func hide(_ rows: [RowsResponse.Row], from viewer: Viewer, db: Database) throws -> [RowsResponse.Row] {
-        var clients: [String: RowState?] = [:]
-        return try rows.map { row in
-            guard row.exists else { return row }
-            return try visible(entity: row.e, id: row.r, fields: row.f ?? [:], to: viewer.author, clients: &clients, db: db)
-                ? row : RowsResponse.Row(e: row.e, r: row.r, exists: false, f: nil)
-        }
     }
 
     /// Whether `author` may hold a row of `entity` with `fields` now (`clients` caches the

@@ -68,7 +68,11 @@ struct SyncRoutes: Sendable {
             if let (index, key) = body.keys.enumerated().first(where: { !isUUID($0.element.r) }) {
                 throw SyncHTTPError(.badRequest, code: "invalid_id", "keys[\(index)].r: '\(key.r.prefix(40))' is not a UUID")
             }
-            return try JSONReply.response(try await storage.rows(body.keys, viewer: Viewer(author: device.author, site: nil, deviceID: device.id)))
+            do {
+                return try JSONReply.response(try await storage.rows(body.keys, viewer: Viewer(author: device.author, site: nil, deviceID: device.id)))
+            } catch let tooLarge as RowsReplyTooLarge {
+                throw SyncHTTPError(.contentTooLarge, code: "reply_too_large", tooLarge.description)
+            }
         }
         router.get("/v1/pull") { request, _ in
             let device = try await authenticate(request)
