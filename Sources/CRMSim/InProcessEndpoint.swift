@@ -26,7 +26,7 @@ final class InProcessEndpoint: SyncEndpoint {
 
     func register(site: SiteID) throws -> RegisterResponse {
         let storage = storage, device = device
-        guard try blocking({ try await storage.register(site: site.description, device: device) }) else {
+        guard try blocking({ try await storage.register(site: site.description, device: device) }) == .registered else {
             throw SyncError.fatal("site \(site) belongs to another device")
         }
         return RegisterResponse(user: device.userID, role: device.role, device: device.name, site: site.description, serverTime: clock.nowMillis())

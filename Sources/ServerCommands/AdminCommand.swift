@@ -7,7 +7,8 @@ import SyncServer
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage branches, staff and device tokens.",
-        subcommands: [AddBranch.self, AddUser.self, SetRole.self, IssueToken.self, RevokeToken.self, RejectedChanges.self]
+        subcommands: [AddBranch.self, AddUser.self, SetRole.self, ListUsers.self, IssueToken.self, ListTokens.self, RevokeToken.self, RevokeUser.self,
+                      RejectedChanges.self]
     )
 }
 
@@ -123,8 +124,10 @@ struct RejectedChanges: AsyncParsableCommand {
             Swift.print(String(decoding: try encoder.encode(refused), as: UTF8.self))
             return
         }
+        let names = Dictionary(try await store.open().users().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         for change in refused {
-            Swift.print("\(change.at)  \(change.reason)  \(change.entity) \(change.rowId)  by \(change.userId ?? "?")  \(change.detail ?? "")")
+            let by = change.userId.map { names[$0] ?? $0 } ?? "unknown staff"
+            Swift.print("\(LocalTime.text(change.at))  \(change.reason)  \(change.entity) \(change.rowId)  by \(by)  \(change.detail ?? "")")
         }
     }
 }

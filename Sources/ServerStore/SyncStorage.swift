@@ -26,6 +26,16 @@ public struct Device: Sendable, Equatable {
     public var author: Permissions.Author { Permissions.Author(userID: userID, role: role, branch: branch) }
 }
 
+/// The outcome of registering a replica's site.
+public enum Registration: Sendable, Equatable {
+    /// The site is the device's (now, or already).
+    case registered
+    /// The site belongs to another device.
+    case anotherDevice
+    /// The device has registered `limit` sites already.
+    case tooManySites(limit: Int)
+}
+
 /// A page of the global change log.
 public struct LogPage: Sendable {
     /// Each change's wire JSON (without its position), in order.
@@ -73,9 +83,9 @@ public struct Viewer: Sendable {
 public protocol SyncStorage: Sendable {
     /// The device a token hash belongs to, or `nil` when unknown or revoked.
     func device(tokenHash: String) async throws -> Device?
-    /// Registers `site` as a replica of `device`. Returns `false` when the site already
-    /// belongs to another device.
-    func register(site: String, device: Device) async throws -> Bool
+    /// Registers `site` as a replica of `device`, unless the site belongs to another device
+    /// or the device has registered as many sites as it may.
+    func register(site: String, device: Device) async throws -> Registration
     /// Applies a push in one transaction; the error reply when the batch is refused whole.
     func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse>
     /// The changes after `position`, at most `limit`, filtered to what `viewer` may see
@@ -95,8 +105,43 @@ public protocol SyncStorage: Sendable {
     func addDevice(user: String, name: String, tokenHash: String) async throws -> String
     /// Revokes the device holding the token; `false` when no such token.
     func revoke(tokenHash: String) async throws -> Bool
+    /// Every branch's name, by id.
+    func branchNames() async throws -> [String: String]
+    /// Every staff member, deleted ones too, by name.
+    func users() async throws -> [StaffMember]
+    /// The device tokens of a staff member, oldest first; `nil` when there is no such user.
+    func tokens(ofUser user: String) async throws -> [DeviceTokenInfo]?
+    /// Revokes every token of a staff member; how many were still active, `nil` when there
+    /// is no such user.
+    func revokeTokens(ofUser user: String) async throws -> Int?
     /// The audit of refused changes, newest last (`crm-server admin rejected`).
     func refusedChanges(limit: Int) async throws -> [RefusedChange]
+}
+
+/// A staff member as `crm-server admin list-users` shows them.
+public struct StaffMember: Sendable, Codable, Equatable {
+    /// Their id.
+    public var id: String
+    /// Display name.
+    public var name: String
+    /// `executive`, `manager` or `general`.
+    public var role: String
+    /// `sales`, `collections` or `other`.
+    public var team: String
+    /// Their branch.
+    public var branch: String?
+    /// Whether they were deleted (their tokens open nothing).
+    public var deleted: Bool
+}
+
+/// A device token as `crm-server admin list-tokens` shows it (never the token itself).
+public struct DeviceTokenInfo: Sendable, Codable, Equatable {
+    /// The device's name.
+    public var device: String
+    /// When it was issued, Unix milliseconds.
+    public var createdAt: Int64
+    /// When it was revoked, if it was.
+    public var revokedAt: Int64?
 }
 
 /// A pushed change the server refused, as the audit keeps it.

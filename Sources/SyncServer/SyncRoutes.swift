@@ -34,8 +34,11 @@ struct SyncRoutes: Sendable {
             let device = try await authenticate(request)
             let body: RegisterRequest = try await decode(request, context)
             guard isUUID(body.site) else { throw SyncHTTPError(.badRequest, code: "invalid_value", "site: not a UUID") }
-            guard try await storage.register(site: body.site, device: device) else {
-                throw SyncHTTPError(.forbidden, code: "site_not_registered", "site \(body.site) belongs to another device")
+            switch try await storage.register(site: body.site, device: device) {
+            case .registered: break
+            case .anotherDevice: throw SyncHTTPError(.forbidden, code: "site_not_registered", "site \(body.site) belongs to another device")
+            case .tooManySites(let limit):
+                throw SyncHTTPError(.forbidden, code: "too_many_sites", "device \(device.name) has registered \(limit) replicas, the most one token may; ask for a new token")
             }
             return try JSONReply.response(RegisterResponse(user: device.userID, role: device.role, device: device.name, site: body.site, serverTime: clock()))
         }
@@ -95,7 +98,10 @@ struct SyncRoutes: Sendable {
                 // Pushes through this process wake the wait at once; changes written by
                 // another process (admin commands) are seen within a second.
                 await notifier.wait(after: after, timeout: min(.seconds(1), deadline - ContinuousClock.now))
-                page = try await storage.pull(after: after, offer: offer, limit: limit, viewer: viewer)
+                // A token revoked (or its staff member deleted) while the poll waits gets
+                // nothing more.
+                let current = try await authenticate(request)
+                page = try await storage.pull(after: after, offer: offer, limit: limit, viewer: Viewer(author: current.author, site: site, deviceID: current.id))
             }
             return JSONReply.raw(PullPageEncoding.encode(page, bucket: bucket, serverTime: clock()))
         }
