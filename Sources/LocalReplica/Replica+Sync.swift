@@ -156,15 +156,17 @@ extension Replica {
     }
 
     /// Removes a bucket this replica may no longer hold: the client's details (memos,
-    /// journals, money, enrolments, planned calls, its tasks and the conflicts about them),
-    /// or the whole card. Not logged: the server asked for it.
+    /// journals, money, enrolments, planned calls, its tasks and every conflict record about
+    /// the client or any of its rows), or the whole card. Not logged: the server asked for it.
     static func purge(_ revoke: Revoke, db: Database) throws {
+        // Conflict records are details: by the client they carry, and (records made before
+        // they carried one) by the row they are about.
+        try db.execute(sql: "DELETE FROM conflict WHERE client_id = ?", arguments: [revoke.client])
         var ids: [String] = [revoke.client]
-        for entity in Buckets.entities(of: .details) {
+        for entity in ReplicatedSchema.childrenOfClient.map(\.kind.name) {
             ids += try String.fetchAll(db, sql: "SELECT id FROM \(SQLIdentifier.quote(entity)) WHERE client_id = ?", arguments: [revoke.client])
         }
         for id in ids { try db.execute(sql: "DELETE FROM conflict WHERE entity_id = ?", arguments: [id]) }
-        try db.execute(sql: "DELETE FROM conflict WHERE client_id = ?", arguments: [revoke.client])
         for entity in Buckets.entities(of: revoke.scope == .header ? .details : revoke.scope) {
             try db.execute(sql: "DELETE FROM \(SQLIdentifier.quote(entity)) WHERE client_id = ?", arguments: [revoke.client])
         }

@@ -25,6 +25,7 @@ public final class SQLiteSyncStorage: SyncStorage {
         // writer, which commits every push, must sync each commit (docs/durability.md).
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
+        try pool.write { db in try Self.stampConflictClients(db: db, now: Int64(Date().timeIntervalSince1970 * 1000)) }
     }
 
     static var migrator: DatabaseMigrator {

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import LocalReplica
 import SyncEngine
+import SyncServer
 import Testing
 
 /// A replica holds only what its user may see (DESIGN.md's permission table), gains a
@@ -163,5 +164,67 @@ struct PartialReplicationTests {
         try fixture.sync(lee, manager, kim)
         #expect(try manager.conflicts().isEmpty && manager.conflicts(includeResolved: true).map(\.id) == [record.id])
         #expect(try kim.conflicts().isEmpty)
+    }
+
+    @Test func aRevokePurgesEveryConflictRecordAboutTheClientEvenAboutRowsDeletedSince() throws {
+        let fixture = try SyncFixture()
+        let kim = try fixture.replica("kim")
+        let lee = try fixture.replica("lee")
+        let manager = try fixture.replica("park", role: "manager")
+        try fixture.sync(kim)
+        let park = try #require(UserID(try userID(of: manager)))
+        let choi = try kim.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
+        let (client, memo, schedule) = try kim.write { writer in
+            let client = try writer.addClient(NewClient(name: "Kim Minji", assigneeID: park))
+            let memo = try writer.addMemo(to: client, text: "Shared first words")
+            let schedule = try writer.addSchedule(for: client, start: try time("2026-12-01T10:00:00Z"), end: try time("2026-12-01T11:00:00Z"))
+            return (client, memo, schedule)
+        }
+        try fixture.sync(kim, lee)
+        // Overlapping memo edits, and the same schedule field changed at once.
+        try kim.write { try $0.editMemo(memo, text: "Overlap text Alpha 5521") }
+        try lee.write { try $0.editMemo(memo, text: "Overlap text Beta 5521") }
+        try kim.write { try $0.editSchedule(schedule, ScheduleEdit(room: "Room Alpha 7734")) }
+        try lee.write { try $0.editSchedule(schedule, ScheduleEdit(room: "Room Beta 7734")) }
+        try fixture.sync(kim, lee, kim, manager)
+        #expect(try manager.conflicts().count >= 2)
+        // The memo is deleted: its conflict record stays, about a row the manager no longer has.
+        try kim.write { try $0.deleteMemo(memo) }
+        try fixture.sync(kim, manager)
+        #expect(try bytes(of: manager, contain: "Alpha 5521") && bytes(of: manager, contain: "Alpha 7734"))
+        try kim.write { try $0.assign(client, to: choi) }
+        try fixture.sync(kim, manager)
+        // The schedule (card header) keeps the room that won; the one that lost lived only
+        // in the conflict record.
+        #expect(try manager.client(client).schedules.first?.room == "Room Beta 7734")
+        for text in ["Alpha 5521", "Beta 5521", "Alpha 7734"] {
+            #expect(try !bytes(of: manager, contain: text), "'\(text)' is still in the manager's file or -wal")
+        }
+        #expect(try manager.conflicts(includeResolved: true).isEmpty)
+    }
+
+    @Test func conflictRecordsMadeBeforeTheyCarriedTheirClientAreGivenItAndReachEveryReplica() throws {
+        let fixture = try SyncFixture()
+        let kim = try fixture.replica("kim")
+        let lee = try fixture.replica("lee")
+        let client = try kim.write { try $0.addClient(NewClient(name: "Kim Minji")) }
+        try fixture.sync(kim, lee)
+        try kim.write { try $0.editClient(client, ClientEdit(name: "Kim Min-ji")) }
+        try lee.write { try $0.editClient(client, ClientEdit(name: "Minji Kim")) }
+        try fixture.sync(kim, lee, kim)
+        let record = try #require(try kim.conflicts().first).id
+        // Made older: no client among its fields at the server nor on the replica (the v5
+        // migration filled in only the server's stored client column).
+        let server = try DatabaseQueue(path: fixture.server.db)
+        try server.write { db in
+            try db.execute(sql: "UPDATE record SET fields = json_remove(fields, '$.client_id') WHERE row_id = ?", arguments: [record])
+        }
+        try server.close()
+        let replica = try DatabaseQueue(path: kim.path)
+        try replica.write { db in try db.execute(sql: "UPDATE conflict SET client_id = NULL WHERE id = ?", arguments: [record]) }
+        _ = try SQLiteSyncStorage(path: fixture.server.db)   // opening the store stamps it
+        try fixture.sync(kim)
+        let stamped = try replica.read { db in try String.fetchOne(db, sql: "SELECT client_id FROM conflict WHERE id = ?", arguments: [record]) }
+        #expect(stamped == client.description)
     }
 }
