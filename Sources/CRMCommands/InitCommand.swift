@@ -122,6 +122,7 @@ struct StatusCommand: ParsableCommand {
                 pending:   \(status.pending) change(s)
                 last sync: \(status.lastSync ?? "never")
                 """ + (status.lastError.map { "\nlast error: \($0)" } ?? "")
+                    + (status.purgePending ? "\npurge:     pending: revoked data is still in the write-ahead log while another program reads the replica" : "")
             }
         }
     }

@@ -200,6 +200,9 @@ public struct ReplicaStatus: Sendable, Equatable, Codable {
     @NullEncoded public var user: String?
     /// The path of the replica file.
     public var replica: String
+    /// Whether data this user may no longer see is still in the write-ahead log, because
+    /// another program was reading the replica when it was purged.
+    public var purgePending = false
 }
 
 /// Which clients `crm client list` shows.

@@ -140,8 +140,9 @@ extension Replica {
                 SELECT COALESCE(SUM(last_seq - MAX(first_seq, m.acked_seq + 1) + 1), 0)
                 FROM outbox, replica_meta m WHERE m.id = 1 AND last_seq > m.acked_seq
                 """) ?? 0
-            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error FROM replica_meta WHERE id = 1"))!
-            return ReplicaStatus(pending: pending, lastSync: row[3], server: row[2], lastError: row[4], site: row[0], user: row[1], replica: path)
+            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error, purge_pending FROM replica_meta WHERE id = 1"))!
+            return ReplicaStatus(pending: pending, lastSync: row[3], server: row[2], lastError: row[4], site: row[0], user: row[1], replica: path,
+                                 purgePending: row[5])
         }
     }
 

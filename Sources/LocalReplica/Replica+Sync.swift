@@ -195,11 +195,45 @@ extension Replica {
     }
 
     /// Moves everything in the write-ahead log into the file and empties the log, so rows
-    /// deleted (and overwritten, with secure_delete) are gone from both files.
-    public func checkpointAndTruncate() throws {
-        try pool.writeWithoutTransaction { db in
-            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    /// deleted (and overwritten, with secure_delete) are gone from both files. Another
+    /// program reading the replica (a report script, the front end) keeps the log's old
+    /// pages alive: this waits for it up to `attempts` × `pause` seconds, then records the
+    /// purge as pending (``purgePending()``, `crm status`), to be finished by the next call
+    /// once readers let go. Returns whether the log is empty now.
+    @discardableResult
+    public func purgeWriteAheadLog(attempts: Int = 20, pause: Double = 0.05) throws -> Bool {
+        for attempt in 1...max(1, attempts) {
+            let busy = try checkpointWithoutWaiting()
+            if busy == 0 {
+                try pool.write { db in try db.execute(sql: "UPDATE replica_meta SET purge_pending = 0 WHERE id = 1 AND purge_pending <> 0") }
+                // That write went through the log again; it holds nothing purged.
+                _ = try checkpointWithoutWaiting()
+                return true
+            }
+            if attempt < attempts { Thread.sleep(forTimeInterval: pause) }
         }
+        try pool.write { db in try db.execute(sql: "UPDATE replica_meta SET purge_pending = 1 WHERE id = 1") }
+        return false
+    }
+
+    /// One `wal_checkpoint(TRUNCATE)` that does not wait out the busy timeout for readers:
+    /// 1 when a reader kept the log from being emptied, 0 when it is empty.
+    private func checkpointWithoutWaiting() throws -> Int {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 0")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Int(configuration.busyTimeoutSeconds * 1000))") }
+            do {
+                return try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                return 1
+            }
+        }
+    }
+
+    /// Whether revoked data may still be in the write-ahead log (a purge could not finish
+    /// because another program was reading the replica).
+    public func purgePending() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT purge_pending FROM replica_meta WHERE id = 1") ?? false }
     }
 
     /// Learns the offset to the server's clock (server time minus local time) and moves the

@@ -53,6 +53,11 @@ enum ReplicaSchema {
                 CREATE INDEX conflict_by_client ON conflict (client_id);
                 """)
         }
+        migrator.registerMigration("v8-purge-pending") { db in
+            // 1 while revoked rows may still be in the write-ahead log because another
+            // program kept it from being emptied; cleared once it is.
+            try db.execute(sql: "ALTER TABLE replica_meta ADD COLUMN purge_pending INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -81,12 +81,20 @@ public final class SyncClient {
         return response
     }
 
-    /// Pushes everything pending, then pulls everything new.
+    /// Pushes everything pending, then pulls everything new. Throws ``SyncError/Recovery/purgePending``
+    /// when it is done but revoked data could not yet be removed from the write-ahead log.
     public func sync() throws -> SyncReport {
         do {
+            if try replica.purgePending() { try replica.purgeWriteAheadLog() }
             var report = try pushAll()
             report.pulled = try pullAll(wait: 0)
             try replica.recordSyncSuccess(at: now)
+            if try replica.purgePending() {
+                throw SyncError(recovery: .purgePending, description: """
+                    in step with the server, but data this user may no longer see is still in \(replica.path)-wal because another \
+                    program is reading the replica; it is removed when that program closes it (run crm sync again then)
+                    """)
+            }
             return report
         } catch let error as SyncError {
             try? replica.recordSyncError(error.description)
@@ -151,7 +159,7 @@ public final class SyncClient {
             let rows = try transport.rows(RowsRequest(keys: Array(keys[start..<min(start + configuration.pushBatch, keys.count)])))
             try replica.applyServerRows(rows)
             // Rows this replica may no longer hold come back as gone: leave no trace of them.
-            if rows.rows.contains(where: { !$0.exists }) { try replica.checkpointAndTruncate() }
+            if rows.rows.contains(where: { !$0.exists }) { try replica.purgeWriteAheadLog() }
         }
     }
 
@@ -177,7 +185,7 @@ public final class SyncClient {
                 // A read-back moved the cursor back while this page was on the wire.
                 continue
             }
-            if !(page.revokes ?? []).isEmpty { try replica.checkpointAndTruncate() }
+            if !(page.revokes ?? []).isEmpty { try replica.purgeWriteAheadLog() }
             pulled += page.changes.count
             if !page.more { return pulled }
         }

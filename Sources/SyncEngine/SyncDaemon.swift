@@ -42,6 +42,8 @@ public final class SyncDaemon: Sendable {
             let pusher = try SyncClient(replica: replica, configuration: configuration, logger: logger)
             var pushedThrough: Int64 = -1
             return {
+                // A purge a reader held up is finished as soon as it lets go.
+                if try self.replica.purgePending() { try self.replica.purgeWriteAheadLog(attempts: 1) }
                 let written = try self.replica.lastWrittenSeq()
                 if written != pushedThrough {
                     _ = try pusher.pushAll()

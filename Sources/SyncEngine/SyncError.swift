@@ -11,6 +11,9 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         /// Stop: the replica is not set up to sync (standalone) or the server refused the
         /// protocol; a person must act.
         case fatal
+        /// The replica is in step, but revoked data is still in its write-ahead log because
+        /// another program is reading it; it goes as soon as that program lets go.
+        case purgePending
     }
 
     /// What to do about it.
