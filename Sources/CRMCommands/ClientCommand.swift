@@ -182,7 +182,7 @@ struct ClientList: ParsableCommand {
                 includeArchived: archived, limit: limit)
             let clients = try options.open().clients(query)
             options.output(clients) {
-                clients.map { "\($0.id)  \($0.status.padding(toLength: 11, withPad: " ", startingAt: 0))  \($0.name)  \($0.phone ?? "")" }
+                clients.map { "\($0.id)  \($0.status.padding(toLength: 11, withPad: " ", startingAt: 0))  \(Terminal.safe($0.name))  \($0.phone ?? "")" }
                     .joined(separator: "\n")
             }
         }

@@ -3,7 +3,7 @@ import LocalReplica
 /// The human-readable form of a client card.
 enum ClientText {
     static func render(_ client: ClientDetail) -> String {
-        var lines = ["\(client.name)  [\(client.status)]", "id:       \(client.id)"]
+        var lines = ["\(Terminal.safe(client.name))  [\(client.status)]", "id:       \(client.id)"]
         if !client.phones.isEmpty { lines.append("phones:   " + client.phones.joined(separator: ", ") + "  (first is primary)") }
         if !client.emails.isEmpty { lines.append("emails:   " + client.emails.joined(separator: ", ")) }
         if let birthDate = client.birthDate { lines.append("born:     \(birthDate)") }

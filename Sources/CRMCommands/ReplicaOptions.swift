@@ -49,8 +49,34 @@ struct ReplicaOptions: ParsableArguments {
             let data = (try? encoder.encode(value)) ?? Data("null".utf8)
             print(String(decoding: data, as: UTF8.self))
         } else {
-            let lines = text()
+            let lines = Terminal.safe(text(), keepingNewlines: true)
             if !lines.isEmpty { print(lines) }
+        }
+    }
+}
+
+/// Text for a terminal: control characters that could colour, move or hide output (ANSI
+/// escapes, NUL, carriage returns) are shown as `\u{…}` instead of acted on. Stored text
+/// refuses them now; older rows may still hold them.
+enum Terminal {
+    static func safe(_ text: String, keepingNewlines: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0, keepingNewlines) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar, keepingNewlines) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar, _ keepingNewlines: Bool) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x09: !keepingNewlines
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
         }
     }
 }

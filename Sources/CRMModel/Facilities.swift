@@ -61,6 +61,6 @@ public struct PlannedCall: Hashable, Sendable, Codable, Identifiable {
     /// Creates a planned call after checking its note.
     public init(id: PlannedCallID, note: String?) throws(ModelError) {
         self.id = id
-        self.note = try note.map { note throws(ModelError) in try Text.limited(note, field: "call.note", limit: 500) }
+        self.note = try note.map { note throws(ModelError) in try Text.limited(note, field: "call.note", limit: 500, multiline: true) }
     }
 }

@@ -41,6 +41,6 @@ public struct Memo: Hashable, Sendable, Codable, Identifiable {
         guard !text.trimmingWhitespace().isEmpty else {
             throw ModelError(.required, field: "memo.text", "must not be empty")
         }
-        return try Text.limited(text, field: "memo.text", limit: textLimit)
+        return try Text.limited(text, field: "memo.text", limit: textLimit, multiline: true)
     }
 }

@@ -32,6 +32,8 @@ public struct ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let unknownField = Code("unknown_field")
         /// A number is outside its allowed range.
         public static let outOfRange = Code("out_of_range")
+        /// A text holds a control character (NUL, an escape, a newline in a one-line text).
+        public static let controlCharacter = Code("control_character")
     }
 
     /// The rule that was broken.

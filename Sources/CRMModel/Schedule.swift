@@ -81,7 +81,7 @@ public struct Journal: Hashable, Sendable, Codable, Identifiable {
         guard !text.trimmingWhitespace().isEmpty else {
             throw ModelError(.required, field: "journal.text", "must not be empty")
         }
-        return try Text.limited(text, field: "journal.text", limit: textLimit)
+        return try Text.limited(text, field: "journal.text", limit: textLimit, multiline: true)
     }
 }
 

@@ -1,20 +1,18 @@
 /// Checks shared by every free-text field.
 public enum Text {
-    /// Trims surrounding whitespace and checks the result is non-empty and at most `limit`
-    /// characters (grapheme clusters: what a person counts as characters, in any script).
-    public static func required(_ value: String, field: String, limit: Int) throws(ModelError) -> String {
+    /// Trims surrounding whitespace and checks the result is non-empty and obeys
+    /// ``TextRules`` for at most `limit` characters (grapheme clusters: what a person counts
+    /// as characters, in any script).
+    public static func required(_ value: String, field: String, limit: Int, multiline: Bool = false) throws(ModelError) -> String {
         let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw ModelError(.required, field: field, "must not be empty") }
-        return try limited(trimmed, field: field, limit: limit)
+        return try limited(trimmed, field: field, limit: limit, multiline: multiline)
     }
 
-    /// Checks `value` is at most `limit` characters; returns it unchanged.
-    public static func limited(_ value: String, field: String, limit: Int) throws(ModelError) -> String {
-        // Every character takes at least one UTF-8 byte: short texts need no counting.
-        if value.utf8.count <= limit { return value }
-        let count = value.count
-        guard count <= limit else {
-            throw ModelError(.tooLong, field: field, "\(count) characters, the limit is \(limit)")
+    /// Checks `value` obeys ``TextRules`` for at most `limit` characters; returns it unchanged.
+    public static func limited(_ value: String, field: String, limit: Int, multiline: Bool = false) throws(ModelError) -> String {
+        if let problem = TextRules.problem(value, limit: limit, multiline: multiline) {
+            throw ModelError(problem.code, field: field, problem.message)
         }
         return value
     }

@@ -7,7 +7,7 @@ extension ReplicaWriter {
     public mutating func addLedgerEntry(client: ClientID, kind: LedgerEntry.Kind, amount: Int64, schedule: ScheduleID? = nil,
                                         note: String? = nil, author: UserID? = nil) throws -> LedgerEntryID {
         let entry = try LedgerEntry(id: newID(), kind: kind, amount: amount)
-        let note = try note.map { note throws(ModelError) in try Text.limited(note, field: "ledger.note", limit: 500) }
+        let note = try note.map { note throws(ModelError) in try Text.limited(note, field: "ledger.note", limit: 500, multiline: true) }
         if let schedule { try require(.schedule, schedule.description) }
         let clientText = client.description
         try refersTo(.client, clientText) { writer in

@@ -1,11 +1,13 @@
+import CRMModel
+
 /// Checks a row change against ``ReplicatedSchema``: the entity and fields exist, each
 /// value has the field's kind, length and choices, and a new row sets every required field.
 public enum ChangeValidation {
     /// Why a change is invalid: a machine-readable code and a message naming the entity, the
     /// field and the limit.
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
-        /// `unknown_entity`, `unknown_field`, `wrong_type`, `too_long`, `invalid_choice`,
-        /// `out_of_range`, `missing_field`, `not_null`, `invalid_id`.
+        /// `unknown_entity`, `unknown_field`, `wrong_type`, `too_long`, `control_character`,
+        /// `invalid_choice`, `out_of_range`, `missing_field`, `not_null`, `invalid_id`.
         public let code: String
         /// What is wrong.
         public let message: String
@@ -61,8 +63,8 @@ public enum ChangeValidation {
         case (.null, _):
             return field.nullable ? nil : Problem(code: "not_null", message: "\(name) must not be null")
         case (.text(let text), .text(let maxLength, let choices)):
-            if let maxLength, text.count > maxLength {
-                return Problem(code: "too_long", message: "\(name): \(text.count) characters, the limit is \(maxLength)")
+            if let problem = TextRules.problem(text, limit: maxLength, multiline: multilineFields.contains(field.name)) {
+                return Problem(code: problem.code.name, message: "\(name): \(problem.message)")
             }
             if let choices, !choices.contains(text) {
                 return Problem(code: "invalid_choice", message: "\(name) must be one of \(choices.joined(separator: ", "))")
@@ -82,6 +84,10 @@ public enum ChangeValidation {
             return Problem(code: "wrong_type", message: "\(name) must be a number, not text")
         }
     }
+
+    /// Fields whose text may span lines (memos, journals, notes, a task's detail, a conflict
+    /// record's values).
+    static let multilineFields: Set<String> = ["text", "note", "detail", "kept", "other"]
 
     /// Whether `text` is a canonical UUID (36 characters, hex and dashes).
     static func isID(_ text: String) -> Bool {

@@ -1,5 +1,6 @@
 import CRMTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// Each case: a command that must fail, and what its one-line error must name.
@@ -15,6 +16,12 @@ struct BadInputTests {
     static let unknownID = "0192f0c1-7b2a-7c3d-8e4f-0123456789ab"
 
     static let cases: [BadInput] = [
+        BadInput(name: "a name with an ANSI escape", arguments: { _, _, _ in ["client", "add", "--name", "Kim\u{1B}[2J"] },
+                 mentions: "client.name: contains the control character U+001B at position 4"),
+        BadInput(name: "a name with a line of its own", arguments: { c, _, _ in ["client", "edit", c, "--name", "Kim\nforged  new  line"] },
+                 mentions: "client.name: contains the control character U+000A"),
+        BadInput(name: "a memo of one character and 120 KB", arguments: { c, _, _ in ["memo", "add", c, "--text", "a" + String(repeating: "\u{0301}", count: 60_000)] },
+                 mentions: "memo.text: 120001 bytes, the limit is 4000 bytes"),
         BadInput(name: "memo of 1,001 characters", arguments: { c, _, _ in ["memo", "add", c, "--text", String(repeating: "가", count: 1_001)] },
                  mentions: "memo.text: 1001 characters, the limit is 1000"),
         BadInput(name: "memo edit of 1,001 characters", arguments: { _, _, m in ["memo", "edit", m, "--text", String(repeating: "a", count: 1_001)] },
@@ -109,5 +116,17 @@ struct BadInputTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("already exists"))
         #expect(try h.dump() == before)
+    }
+
+    @Test func controlCharactersStoredByAnOlderVersionAreShownNotActedOn() throws {
+        let crm = try CRMHarness()
+        _ = try crm.create("client", "add", "--name", "Kim Minji")
+        let queue = try DatabaseQueue(path: crm.replica)
+        try queue.write { db in try db.execute(sql: "UPDATE client SET name = ?", arguments: ["Kim\u{1B}[2J\nforged line"]) }
+        try queue.close()
+        let listed = try crm.crm("client", "list")
+        #expect(listed.status == 0)
+        #expect(!listed.stdout.contains("\u{1B}") && listed.stdout.contains("Kim\\u{1b}[2J\\u{a}forged line"), "\(listed.stdout.debugDescription)")
+        #expect(listed.stdout.split(separator: "\n").count == 1)
     }
 }

@@ -24,6 +24,26 @@ struct MemoTextTests {
         #expect(throws: ModelError.self) { try Memo.validText(korean + "담") }
     }
 
+    @Test func oneCharacterCarryingMegabytesOfCombiningMarksIsRefusedByItsBytes() {
+        let heavy = "a" + String(repeating: "\u{0301}", count: 2_000_000)
+        #expect(heavy.count == 1)
+        let error = #expect(throws: ModelError.self) { try Memo.validText(heavy) }
+        #expect(error?.code == .tooLong)
+        #expect(error?.description == "memo.text: \(heavy.utf8.count) bytes, the limit is 4000 bytes (1000 characters)")
+        // A full memo in any script fits: four bytes a character is the most UTF-8 needs.
+        #expect(throws: Never.self) { try Memo.validText(String(repeating: "😀", count: 1_000)) }
+    }
+
+    @Test func controlCharactersAreRefusedWhereTheyCouldHideTextOrForgeLines() throws {
+        for text in ["before\u{0}after", "Kim\u{1B}[31m", "a\u{7F}b", "a\u{85}b", "tail\r"] {
+            let error = #expect(throws: ModelError.self) { try Memo.validText(text) }
+            #expect(error?.code == .controlCharacter, "\(text.debugDescription)")
+        }
+        #expect(try Memo.validText("line one\n\tline two") == "line one\n\tline two")
+        let name = #expect(throws: ModelError.self) { try Client.validName("Kim\nForged line") }
+        #expect(name?.description == "client.name: contains the control character U+000A at position 4")
+    }
+
     @Test func blankMemoIsRefused() {
         let error = #expect(throws: ModelError.self) { try Memo.validText("  \n ") }
         #expect(error?.code == .required)

@@ -165,4 +165,27 @@ struct HostileStaffTests {
         ])
         #expect(ack.status == .rejected && ack.reason == "invalid_reference")
     }
+
+    @Test func textLimitsCountBytesBesideCharactersAndRefuseControlCharactersAtTheServer() throws {
+        let office = try Office()
+        let park = try office.attacker()
+        let branch = try #require(try office.kim.replicatedRows(of: ["client"])["client"]?[office.mine.description]?["branch_id"])
+        let combining = "a" + String(repeating: "\u{0301}", count: 8_000)    // one character, 16 KB
+        let cases: [(String, [String: FieldValue], String)] = [
+            ("memo", ["client_id": .text(office.mine.description), "text": .text(String(repeating: combining, count: 2)), "created_at": .text("2026-11-28T10:00:00Z")], "too_long"),
+            ("client", ["name": .text(String(repeating: combining, count: 200)), "branch_id": branch, "created_at": .text("2026-11-28T10:00:00Z")], "too_long"),
+            ("client", ["name": .text("Kim\u{1B}[2J\u{1B}[31mHACKED"), "branch_id": branch, "created_at": .text("2026-11-28T10:00:00Z")], "control_character"),
+            ("client", ["name": .text("Kim\nc0ffee  new  Forged line"), "branch_id": branch, "created_at": .text("2026-11-28T10:00:00Z")], "control_character"),
+            ("memo", ["client_id": .text(office.mine.description), "text": .text("visible\u{0}hidden"), "created_at": .text("2026-11-28T10:00:00Z")], "control_character"),
+        ]
+        for (entity, fields, reason) in cases {
+            let ack = try park.push(entity, UUID().uuidString.lowercased(), fields)
+            #expect(ack.status == .rejected && ack.reason == reason, "\(entity): \(ack)")
+        }
+        // Lines and tabs belong in a memo.
+        let memo = try park.push("memo", UUID().uuidString.lowercased(), [
+            "client_id": .text(office.mine.description), "text": .text("First line\n\tSecond line"), "created_at": .text("2026-11-28T10:00:00Z"),
+        ])
+        #expect(memo.status == .applied)
+    }
 }
