@@ -27,6 +27,8 @@ struct InitCommand: ParsableCommand {
         try reportingFailures {
             guard (server == nil) == (token == nil) else { throw CLIFailure("--server and --token: give both, or neither for a standalone replica") }
             if let caFile, !FileManager.default.fileExists(atPath: caFile) { throw CLIFailure("--ca-file: no file at \(caFile)") }
+            // Stored absolute: which CA is trusted must not depend on where crm runs later.
+            let caFile = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
             let path = try options.replicaPath()
             let replica = try Replica.create(at: path, configuration: try options.configuration())
             if let server, let token {

@@ -26,11 +26,14 @@ public enum CommandRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
     }
 
-    /// Runs `product` (a built executable) with `arguments` and extra environment. With
+    /// Runs `product` (a built executable) with `arguments` and extra environment, in
+    /// `directory` when given (else this process's). With
     /// `timeout`, a process still running after that many seconds is killed (SIGKILL) and
     /// its result says so (`timedOut`, status of the signal).
-    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) throws -> CommandResult {
+    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil,
+                           directory: String? = nil) throws -> CommandResult {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: productsDirectory + "/" + product)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment

@@ -50,7 +50,8 @@ public final class SyncClient {
             throw SyncError.fatal("replica \(replica.path) is standalone: it has no server (create it with `crm init --server URL --token TOKEN`)")
         }
         self.replica = replica
-        transport = SyncTransport(baseURL: settings.serverURL, token: try DeviceCredentials.load(forReplica: replica.path), caFile: settings.caFile)
+        transport = SyncTransport(baseURL: settings.serverURL, token: try DeviceCredentials.load(forReplica: replica.path),
+                                  caFile: try Self.trustedCAFile(settings.caFile, replica: replica.path))
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
@@ -65,6 +66,19 @@ public final class SyncClient {
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+    }
+
+    /// The CA file a replica trusts, as an absolute path that exists. Replicas made before
+    /// `crm init` stored it absolute may hold a relative one: it is read beside the replica,
+    /// never from whatever directory `crm` happens to run in.
+    static func trustedCAFile(_ stored: String?, replica: String) throws -> String? {
+        guard let stored else { return nil }
+        let path = stored.hasPrefix("/") ? stored
+            : URL(fileURLWithPath: replica).deletingLastPathComponent().appendingPathComponent(stored).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SyncError.fatal("the CA file this replica trusts (\(path)) is gone; put it back or create the replica again with crm init --ca-file")
+        }
+        return path
     }
 
     /// Registers a new replica with the server and records the server in the replica.
