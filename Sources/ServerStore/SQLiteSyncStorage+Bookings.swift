@@ -24,9 +24,20 @@ extension SQLiteSyncStorage {
             let clashes = BookingRules.clashes(of: booking, among: others,
                                                roomCapacity: try capacities(.room, booking.room, db: db),
                                                courseCapacity: try capacities(.course, booking.course, db: db))
-            let branch = try record(.client, booking.client, db: db)?.fields["branch_id"]?.value.textValue
+            var placement: [String: (client: String, branch: String?)] = [:]
+            if !clashes.isEmpty {
+                var branches: [String: String?] = [:]
+                for other in [booking] + others {
+                    if branches[other.client] == nil {
+                        // The plan's state first: the client may be new in this very push.
+                        let client = try plan.rows[RowKey(EntityKind.client.name, other.client)] ?? record(.client, other.client, db: db)
+                        branches[other.client] = .some(client?.fields["branch_id"]?.value.textValue)
+                    }
+                    placement[other.id] = (other.client, branches[other.client] ?? nil)
+                }
+            }
             for clash in clashes {
-                BookingRules.task(for: clash, branch: branch, client: booking.client, hlc: state.fields.values.map(\.hlc).max() ?? .zero, into: &derived)
+                BookingRules.tasks(for: clash, changed: booking, where: placement, hlc: state.fields.values.map(\.hlc).max() ?? .zero, into: &derived)
             }
             taskKeys.formUnion(derived.changes.map { RowKey($0.entity.name, $0.rowID) })
         }

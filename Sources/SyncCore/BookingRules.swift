@@ -86,21 +86,39 @@ public enum BookingRules {
         return found
     }
 
-    /// Adds the task for a clash to `derived`; its id comes from the clash, so the same
-    /// clash found again does not make a second task.
-    public static func task(for clash: Clash, branch: String?, client: String, hlc: HLCTimestamp, into derived: inout DerivedRows) {
+    /// Adds the tasks for a clash to `derived`: one for each branch whose schedules it
+    /// involves, placed under a client of that branch and naming only that branch's
+    /// schedules (the others are counted, not named: they are another branch's business).
+    /// `where` gives each schedule's client and branch; `changed` is the schedule whose
+    /// change found the clash. Task ids come from the clash, so the same clash found again
+    /// does not make a second task.
+    public static func tasks(for clash: Clash, changed: Booking, where placement: [String: (client: String, branch: String?)],
+                             hlc: HLCTimestamp, into derived: inout DerivedRows) {
+        let bookings: [String]
+        let cause: [String]
         switch clash {
-        case .staff(let staff, let first, let second):
-            derived.task(.bookingOverlap, title: "Staff member \(staff) is booked twice at once: schedules \(first) and \(second)",
-                         assignee: nil, client: client, branch: branch, detail: "\(first) \(second)", hlc: hlc, cause: ["staff", staff, first, second])
-        case .room(let room, let bookings):
-            derived.task(.bookingOverlap, title: "Room \(room) is booked over its capacity: schedules \(bookings.joined(separator: ", "))",
-                         assignee: nil, client: client, branch: branch, detail: bookings.joined(separator: " "), hlc: hlc,
-                         cause: ["room", room] + bookings)
-        case .course(let course, let startsAt, let bookings):
-            derived.task(.overCapacity, title: "Class \(course) at \(startsAt) is over capacity: schedules \(bookings.joined(separator: ", "))",
-                         assignee: nil, client: client, branch: branch, detail: bookings.joined(separator: " "), hlc: hlc,
-                         cause: ["course", course, startsAt] + bookings)
+        case .staff(let staff, let first, let second): (bookings, cause) = ([first, second], ["staff", staff, first, second])
+        case .room(let room, let ids): (bookings, cause) = (ids, ["room", room] + ids)
+        case .course(let course, let startsAt, let ids): (bookings, cause) = (ids, ["course", course, startsAt] + ids)
+        }
+        let home = placement[changed.id]?.branch
+        let branches = Dictionary(grouping: bookings) { placement[$0]?.branch ?? home }
+        for (branch, own) in branches.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
+            let ids = own.sorted()
+            let elsewhere = bookings.count - ids.count
+            let client = ids.first.flatMap { placement[$0]?.client } ?? changed.client
+            let others = elsewhere == 0 ? "" : " (and \(elsewhere) booking\(elsewhere == 1 ? "" : "s") at another branch)"
+            let title: String
+            switch clash {
+            case .staff(let staff, _, _):
+                title = ids.count == 2 ? "Staff member \(staff) is booked twice at once: schedules \(ids[0]) and \(ids[1])"
+                    : "Staff member \(staff) is booked twice at once: schedule \(ids.joined(separator: ", "))\(others)"
+            case .room(let room, _): title = "Room \(room) is booked over its capacity: schedules \(ids.joined(separator: ", "))\(others)"
+            case .course(let course, let startsAt, _): title = "Class \(course) at \(startsAt) is over capacity: schedules \(ids.joined(separator: ", "))\(others)"
+            }
+            let kind: TaskKind = if case .course = clash { .overCapacity } else { .bookingOverlap }
+            derived.task(kind, title: title, assignee: nil, client: client, branch: branch, detail: ids.joined(separator: " "), hlc: hlc,
+                         cause: cause + (branch == home ? [] : ["branch", branch ?? ""]))
         }
     }
 }

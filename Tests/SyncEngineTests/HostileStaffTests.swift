@@ -188,4 +188,30 @@ struct HostileStaffTests {
         ])
         #expect(memo.status == .applied)
     }
+
+    @Test func aDoubleBookingAcrossBranchesGivesEachBranchATaskNamingOnlyItsOwnSchedules() throws {
+        let fixture = try SyncFixture()
+        let kim = try fixture.replica("kim")
+        let park = try fixture.replica("park", role: "manager")
+        try fixture.sync(kim)
+        let busan = try kim.write { try $0.addBranch(name: "Busan") }
+        try fixture.sync(kim)
+        let choiID = try ServerProcess.admin(["add-user", "--db", fixture.server.db, "--name", "choi", "--role", "manager", "--branch", busan.description, "--json"], key: "id")
+        let choiToken = try ServerProcess.admin(["issue-token", "--db", fixture.server.db, "--user", choiID, "--device", "choi-pc", "--json"], key: "token")
+        let choi = try Replica.create(at: fixture.directory.file("choi.crm"))
+        _ = try SyncClient.register(replica: choi, serverURL: fixture.server.url, token: choiToken, caFile: nil)
+        let teacher = try #require(UserID(try DatabaseQueue(path: kim.path).read { db in try String.fetchOne(db, sql: "SELECT user_id FROM replica_meta") } ?? ""))
+        let start = try Timestamp(parsing: "2026-12-01T10:00:00Z", field: "test"), end = try Timestamp(parsing: "2026-12-01T11:00:00Z", field: "test")
+        let (here, there) = try kim.write { writer in
+            let seoul = try writer.addClient(NewClient(name: "Seoul client"))
+            let busanClient = try writer.addClient(NewClient(name: "Busan client", branchID: busan))
+            return (try writer.addSchedule(for: seoul, start: start, end: end, staff: teacher), try writer.addSchedule(for: busanClient, start: start, end: end, staff: teacher))
+        }
+        try fixture.sync(kim, park, choi)
+        let parkTasks = try park.tasks().filter { $0.kind == "booking_overlap" }
+        let choiTasks = try choi.tasks().filter { $0.kind == "booking_overlap" }
+        #expect(parkTasks.count == 1 && choiTasks.count == 1, "park \(parkTasks.map(\.title)), choi \(choiTasks.map(\.title))")
+        #expect(parkTasks.allSatisfy { $0.title.contains(here.description) && !$0.title.contains(there.description) && !($0.detail ?? "").contains(there.description) })
+        #expect(choiTasks.allSatisfy { $0.title.contains(there.description) && !$0.title.contains(here.description) && $0.title.contains("1 booking at another branch") })
+    }
 }
