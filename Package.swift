@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "SyncEngine",
             dependencies: [
-                "CCurl", "CRMModel", "SyncCore", "LocalReplica",
+                "CCurl", "CRMModel", "SyncCore", "LocalReplica", "SQLiteBinding",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,6 +1,7 @@
 import CRMModel
 import Foundation
 import GRDB
+import SQLiteBinding
 import Logging
 import SyncCore
 
@@ -85,6 +86,9 @@ public final class Replica: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
             db.add(function: SearchFolding.function)
         }
+        // Client cards are personal data: the file (and so its -wal and -shm) is the
+        // owner's alone.
+        try PrivateFile.ensure(path)
         return try DatabasePool(path: path, configuration: config)
     }
 

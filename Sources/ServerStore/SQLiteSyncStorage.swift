@@ -1,6 +1,7 @@
 import CRMModel
 import Foundation
 import GRDB
+import SQLiteBinding
 import SyncCore
 
 /// The embedded store: one SQLite file (WAL, synchronous=FULL, so an acknowledged push
@@ -20,6 +21,8 @@ public final class SQLiteSyncStorage: SyncStorage {
         self.rules = rules
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
+        // The organisation's data: the store (and so its -wal and -shm) is the owner's alone.
+        try PrivateFile.ensure(path)
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets synchronous=NORMAL on a pool's connections after prepareDatabase; the
         // writer, which commits every push, must sync each commit (docs/durability.md).

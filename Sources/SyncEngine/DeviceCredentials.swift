@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteBinding
 
 /// The device token lives beside the replica in `REPLICA.token` (mode 0600), not inside
 /// the replica file, which report scripts read.
@@ -9,8 +10,10 @@ public enum DeviceCredentials {
     /// Saves the token, readable by the owner only.
     public static func save(_ token: String, forReplica replica: String) throws {
         let path = path(forReplica: replica)
-        guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw SyncError.fatal("\(path): cannot write the device token")
+        do {
+            try PrivateFile.write(Data((token + "\n").utf8), to: path)
+        } catch {
+            throw SyncError.fatal("cannot write the device token: \(error)")
         }
     }
 

@@ -71,6 +71,27 @@ struct StaffAccessTests {
     }
 }
 
+/// Files of personal data are their owner's alone (issue 12, finding 12).
+@Suite("Private files: replicas, the store and tokens are the owner's alone", .serialized)
+struct PrivateFileTests {
+    private func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    @Test func replicasTheirLogsTheStoreAndTokenFilesAreCreatedReadableByTheOwnerOnly() throws {
+        let fixture = try SyncFixture()
+        let replica = try fixture.replica("kim")
+        _ = try replica.write { try $0.addClient(NewClient(name: "Kim Minji")) }
+        try fixture.sync(replica)
+        for path in [replica.path, replica.path + "-wal", replica.path + "-shm", replica.path + ".token", fixture.server.db, fixture.server.db + "-wal"]
+        where FileManager.default.fileExists(atPath: path) {
+            let found = try mode(path)
+            #expect(found == 0o600, "\(path) has mode \(String(found, radix: 8))")
+        }
+        #expect(FileManager.default.fileExists(atPath: replica.path + "-wal"), "the check must see a -wal file")
+    }
+}
+
 /// A JSON value, for checking the shape of command output.
 enum JSONValue: Decodable, Equatable {
     case string(String), number(Double), bool(Bool), null, array([JSONValue]), object([String: JSONValue])
