@@ -18,6 +18,8 @@ public struct ReplicaError: Error, Equatable, Sendable, CustomStringConvertible 
         public static let alreadyExists = Code("already_exists")
         /// The write conflicts with a rule of the stored data (e.g. a second journal).
         public static let constraint = Code("constraint")
+        /// This replica's user may not make this change (the server would refuse it too).
+        public static let forbidden = Code("forbidden")
     }
 
     /// What went wrong.

@@ -18,6 +18,8 @@ public struct ReplicaWriter {
     private var transactionHLC: HLCTimestamp?
     /// Each table's prepared insert, looked up once per transaction.
     private var inserts = [Statement?](repeating: nil, count: TableSpec.all.count)
+    /// Whose rights writes are checked against here (``localAuthor(_:)``).
+    let author: Permissions.Author?
 
     init(db: Database, configuration: ReplicaConfiguration) throws {
         self.db = db
@@ -28,6 +30,7 @@ public struct ReplicaWriter {
         clock = HybridLogicalClock(last: HLCTimestamp(packed: row[0]), offsetMillis: row[1])
         firstSeq = row[2]
         nextSeq = firstSeq
+        author = try Self.localAuthor(db)
     }
 
     /// A new id for a row of type `Entity`.
@@ -50,6 +53,10 @@ public struct ReplicaWriter {
     /// the column defaults.
     mutating func insert(_ spec: TableSpec, id: String, _ values: [FieldValue]) throws {
         precondition(values.count == spec.columns.count, "\(spec.table): \(values.count) values for \(spec.columns.count) columns")
+        if author != nil {
+            let fields = spec.columns.indices.filter { values[$0] != spec.defaults[$0] }.map { FieldAssignment(spec.columns[$0], values[$0]) }
+            try authorise(RowChange(seq: 0, hlc: .zero, entity: spec.entity, rowID: id, operation: .set, fields: fields), existing: nil)
+        }
         let statement: Statement
         if let cached = inserts[spec.index] {
             statement = cached
@@ -81,6 +88,9 @@ public struct ReplicaWriter {
             FieldValue.fromDatabaseValue(current[index]) != assignment.value
         }.map(\.element)
         guard !changed.isEmpty else { return [] }
+        if author != nil {
+            try authorise(RowChange(seq: 0, hlc: .zero, entity: spec.entity, rowID: id, operation: .set, fields: changed), existing: try values(spec, id))
+        }
         let sql = "UPDATE \(spec.sqlTable) SET \(try changed.map { "\(try spec.sqlColumn($0.field)) = ?" }.joined(separator: ", ")) WHERE id = ?"
         try run(spec) { try RawStatement.execute(try db.cachedStatement(sql: sql), changed[0].value, changed.dropFirst().map(\.value) + [.text(id)]) }
         beginLog(spec, id, .set)
@@ -101,6 +111,9 @@ public struct ReplicaWriter {
         // it whether someone else edited the row meanwhile (an edit to keep as a conflict).
         guard let current = try Row.fetchOne(db, sql: "SELECT \(SQLIdentifier.list(spec.columns)) FROM \(spec.sqlTable) WHERE id = ?", arguments: [id]) else {
             throw ReplicaError.notFound(spec.entity, id)
+        }
+        if author != nil {
+            try authorise(RowChange(seq: 0, hlc: .zero, entity: spec.entity, rowID: id, operation: .delete, fields: []), existing: try values(spec, id))
         }
         try db.cachedStatement(sql: "DELETE FROM \(spec.sqlTable) WHERE id = ?").execute(arguments: [id])
         beginLog(spec, id, .delete)

@@ -148,8 +148,8 @@ struct PendingWireTests {
         let directory = try TemporaryDirectory()
         let replica = try ReplicaFixtures.make(in: directory)
         try replica.write { writer in
-            let client = try writer.addClient(NewClient(name: "Kim \"Minji\"\n상담", phones: ["+82 10 1234 5678"], tags: ["vip"]))
-            _ = try writer.addMemo(to: client, text: "memo")
+            let client = try writer.addClient(NewClient(name: "Kim \"Minji\" 상담", phones: ["+82 10 1234 5678"], tags: ["vip"]))
+            _ = try writer.addMemo(to: client, text: "memo\n\t\"line two\" \\ 상담")
             try writer.deleteClient(client)
         }
         let wire = try replica.pendingWireChanges(limit: 10)

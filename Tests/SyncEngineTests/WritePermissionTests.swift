@@ -1,6 +1,7 @@
 import CRMModel
 import CRMTestSupport
 import Foundation
+import GRDB
 import LocalReplica
 import SyncEngine
 import SyncServer
@@ -11,21 +12,42 @@ import Testing
 /// its rejected list and in the server's audit, and reaches nobody else.
 @Suite("Write permissions: refused at the server, rolled back, listed, never spread", .serialized)
 struct WritePermissionTests {
-    @Test func managerDeletingAClientIsRefusedListedAndGetsTheClientAndItsMemosBack() async throws {
+    /// The staff id a replica belongs to.
+    private func userID(of replica: Replica) throws -> String {
+        try DatabaseQueue(path: replica.path).read { db in try String.fetchOne(db, sql: "SELECT user_id FROM replica_meta") } ?? ""
+    }
+
+    @Test func aManagersWorkstationRefusesAClientDeletionAtOnceWithTheServersReason() throws {
         let fixture = try SyncFixture()
         let executive = try fixture.replica("kim")
         let manager = try fixture.replica("park", role: "manager")
         let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji")) }
-        _ = try executive.write { try $0.addMemo(to: client, text: "Allergic to nuts.") }
         try fixture.sync(executive, manager)
-        try manager.write { try $0.deleteClient(client) }
-        let report = try SyncClient(replica: manager).sync()
+        let before = try ReplicaDump.dump(manager.path)
+        let error = #expect(throws: ReplicaError.self) { try manager.write { try $0.deleteClient(client) } }
+        #expect(error?.code == .forbidden && error?.description == "refused (forbidden_delete): client \(client): managers do not delete clients")
+        #expect(try ReplicaDump.dump(manager.path) == before)
+        let cli = try CommandRunner.run("crm", ["client", "delete", client.description, "--replica", manager.path])
+        #expect(cli.status == 1 && cli.stderr.contains("forbidden_delete"), "\(cli.stderr)")
+    }
+
+    @Test func aDeletionMadeOfflineByAnExecutiveDemotedMeanwhileIsRefusedListedAndGetsTheClientAndItsMemosBack() async throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let demoted = try fixture.replica("park")
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji")) }
+        _ = try executive.write { try $0.addMemo(to: client, text: "Allergic to nuts.") }
+        try fixture.sync(executive, demoted)
+        // Park is a manager now at the server; Park's workstation does not know it yet.
+        _ = try ServerProcess.admin(["set-role", "--db", fixture.server.db, "--user", try userID(of: demoted), "--role", "manager", "--json"], key: "role")
+        try demoted.write { try $0.deleteClient(client) }
+        let report = try SyncClient(replica: demoted).sync()
         #expect(report.rejected == 1)
-        let rejected = try manager.rejectedChanges()
+        let rejected = try demoted.rejectedChanges()
         #expect(rejected.map(\.reason) == ["forbidden_delete"])
         #expect(rejected.first?.entityId == client.description)
-        #expect(try manager.client(client).memos.map(\.text) == ["Allergic to nuts."])
-        #expect(try manager.status().pending == 0)
+        #expect(try demoted.client(client).memos.map(\.text) == ["Allergic to nuts."])
+        #expect(try demoted.status().pending == 0)
         let audit = try SQLiteSyncStorage(path: fixture.server.db)
         let refused = try await audit.refusedChanges(limit: 10)
         #expect(refused.map(\.reason) == ["forbidden_delete"] && refused.first?.rowId == client.description)
@@ -33,16 +55,32 @@ struct WritePermissionTests {
         #expect(listed.status == 0 && listed.stdout.contains("\"reason\":\"forbidden_delete\"") && listed.stdout.contains(client.description))
         try fixture.sync(executive)
         #expect(try executive.client(client).memos.count == 1)
-        #expect(try SQLDiff.diff(executive.path, manager.path) == "")
+        #expect(try SQLDiff.diff(executive.path, demoted.path) == "")
     }
 
-    @Test func managerEditingAClientAssignedToSomeoneElseIsRefusedAndRolledBack() throws {
+    @Test func aManagersWorkstationRefusesAnEditOfAClientAssignedToSomeoneElseAtOnce() throws {
         let fixture = try SyncFixture()
         let executive = try fixture.replica("kim")
         let manager = try fixture.replica("park", role: "manager")
         let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
         let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: other)) }
         try fixture.sync(executive, manager)
+        let error = #expect(throws: ReplicaError.self) { try manager.write { try $0.editClient(client, ClientEdit(name: "Renamed by Park")) } }
+        #expect(error?.description.hasPrefix("refused (forbidden_client)") == true, "\(error?.description ?? "")")
+        #expect(try manager.client(client).name == "Kim Minji")
+        #expect(try manager.status().pending == 0)
+    }
+
+    @Test func anEditMadeOnAStaleViewIsRefusedByTheServerRolledBackAndListed() throws {
+        let fixture = try SyncFixture()
+        let executive = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        try fixture.sync(executive)   // learns of Park
+        let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: UserID(try userID(of: manager)))) }
+        try fixture.sync(executive, manager)
+        try executive.write { try $0.assign(client, to: other) }   // Park has not pulled this
+        try fixture.sync(executive)
         try manager.write { try $0.editClient(client, ClientEdit(name: "Renamed by Park")) }
         _ = try SyncClient(replica: manager).sync()
         #expect(try manager.rejectedChanges().map(\.reason) == ["forbidden_client"])
@@ -73,13 +111,12 @@ struct WritePermissionTests {
         let client = try desk.write { try $0.addClient(NewClient(name: "Lee Jun")) }
         _ = try desk.write { try $0.addSchedule(for: client, start: try Timestamp(parsing: "2026-12-01T10:00:00Z", field: "t"),
                                                 end: try Timestamp(parsing: "2026-12-01T11:00:00Z", field: "t")) }
-        _ = try desk.write { try $0.addMemo(to: client, text: "Private note") }
-        _ = try SyncClient(replica: desk).sync()
-        let rejected = try desk.rejectedChanges()
-        // One line per field the refused memo set.
-        #expect(Set(rejected.map(\.reason)) == ["forbidden_role"], "\(rejected)")
-        #expect(rejected.contains { $0.field == "text" && $0.value == "Private note" })
-        #expect(try desk.client(client).memos.isEmpty)
+        let memo = #expect(throws: ReplicaError.self) { try desk.write { try $0.addMemo(to: client, text: "Private note") } }
+        #expect(memo?.description.hasPrefix("refused (forbidden_role)") == true, "\(memo?.description ?? "")")
+        let edit = #expect(throws: ReplicaError.self) { try desk.write { try $0.editClient(client, ClientEdit(name: "Lee Jun-ho")) } }
+        #expect(edit?.code == .forbidden)
+        let report = try SyncClient(replica: desk).sync()
+        #expect(report.rejected == 0 && report.pushed == 2)
         try fixture.sync(executive)
         #expect(try executive.client(client).schedules.count == 1)
         #expect(try executive.client(client).memos.isEmpty)
@@ -89,9 +126,12 @@ struct WritePermissionTests {
         let fixture = try SyncFixture()
         let executive = try fixture.replica("kim")
         let manager = try fixture.replica("park", role: "manager")
+        try fixture.sync(executive)   // learns of Park
         let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
-        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: other)) }
+        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: UserID(try userID(of: manager)))) }
         try fixture.sync(executive, manager)
+        try executive.write { try $0.assign(client, to: other) }   // Park has not pulled this
+        try fixture.sync(executive)
         // The server never stored an archive reason for this card: it is at its default.
         try manager.write { try $0.archiveClient(client, reason: "moved") }
         _ = try SyncClient(replica: manager).sync()
@@ -105,9 +145,12 @@ struct WritePermissionTests {
         let fixture = try SyncFixture()
         let proxy = try FaultProxy(targetPort: fixture.server.port)
         let executive = try fixture.replica("kim")
-        let desk = try fixture.replica("front", role: "general", serverURL: proxy.url)
+        let desk = try fixture.replica("park", role: "manager", serverURL: proxy.url)
+        let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
         let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji")) }
         try fixture.sync(executive, desk)
+        try executive.write { try $0.assign(client, to: other) }   // Park has not pulled this
+        try fixture.sync(executive)
         _ = try desk.write { try $0.addMemo(to: client, text: "Typed at the desk, refused, reply lost") }
         proxy.dropNextReply(to: "POST /v1/push")
         #expect(throws: SyncError.self) { try SyncClient(replica: desk).sync() }
@@ -115,7 +158,7 @@ struct WritePermissionTests {
         // Pushed again, the change is a duplicate: it is answered with its first outcome.
         _ = try SyncClient(replica: desk).sync()
         let rejected = try desk.rejectedChanges().filter { $0.field == "text" }
-        #expect(rejected.map(\.reason) == ["forbidden_role"])
+        #expect(rejected.map(\.reason) == ["forbidden_client"])
         #expect(rejected.first?.value == "Typed at the desk, refused, reply lost")
         #expect(try desk.client(client).memos.isEmpty)
     }
