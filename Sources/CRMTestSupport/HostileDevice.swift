@@ -33,13 +33,14 @@ public final class HostileDevice {
     @discardableResult
     public func push(_ changes: [(entity: String, id: String, fields: [String: FieldValue]?)]) throws -> [Ack] {
         let hlc = HLCTimestamp(millis: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).packed
-        let wire = changes.map { change -> WireChange in
-            seq += 1
-            return WireChange(seq: seq, hlc: hlc, e: change.entity, r: change.id, f: change.fields, d: change.fields == nil ? 1 : nil)
+        let wire = changes.enumerated().map { index, change in
+            WireChange(seq: seq + 1 + Int64(index), hlc: hlc, e: change.entity, r: change.id, f: change.fields, d: change.fields == nil ? 1 : nil)
         }
         let body = try JSONEncoder().encode(PushRequest(site: site, changes: wire))
         let reply = try send("POST", "/v1/push", body: body)
         guard reply.status == 200 else { throw CLIError("push: HTTP \(reply.status) \(String(decoding: reply.body, as: UTF8.self))") }
+        // A refused request stored nothing: its sequence numbers are free again.
+        seq += Int64(changes.count)
         return try JSONDecoder().decode(PushResponse.self, from: reply.body).acks
     }
 

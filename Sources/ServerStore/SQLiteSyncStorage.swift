@@ -12,7 +12,7 @@ public final class SQLiteSyncStorage: SyncStorage {
     /// Makes the ids of rows the admin commands create.
     let ids: UUIDv7Generator
     /// Switches for the conflict rules (the simulation's negative control breaks one).
-    let rules: PushPlanner.Rules
+    public let rules: PushPlanner.Rules
 
     /// Opens (creating if needed) the store at `path`. `ids` and `rules` are for tests and
     /// the simulation: a seeded id generator, a deliberately broken rule.

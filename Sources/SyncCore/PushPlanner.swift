@@ -11,9 +11,15 @@ public enum PushPlanner {
     public struct Rules: Sendable {
         /// Memo text takes the later edit whole, with no merge and no conflict record.
         public var brokenMemoMerge = false
+        /// A change of a client's row is judged by the client it names, not the one the row
+        /// belongs to (the defect issue 12 found): the hostile-staff property test must catch it.
+        public var brokenClientLink = false
 
         /// The product's rules.
-        public init(brokenMemoMerge: Bool = false) { self.brokenMemoMerge = brokenMemoMerge }
+        public init(brokenMemoMerge: Bool = false, brokenClientLink: Bool = false) {
+            self.brokenMemoMerge = brokenMemoMerge
+            self.brokenClientLink = brokenClientLink
+        }
     }
 
     /// What the planner needs to know.

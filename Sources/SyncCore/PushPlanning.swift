@@ -42,8 +42,14 @@ struct Planning {
                 ClientLink.client(ofEntity: change.entity.name, id: change.rowID, fields: existing?.fields.mapValues(\.value) ?? [:], row: { rows[$0] })
             case .organisation?, nil: nil
             }
-            let client = clientID.flatMap { rows[RowKey(EntityKind.client.name, $0)] }
-            if let refusal = Permissions.check(change, by: author, existing: existing, clientID: clientID, client: client) {
+            var (judged, judgedClientID) = (existing, clientID)
+            if input.rules.brokenClientLink, case .child? = ClientLink.of(change.entity.name), let named = change.value(of: "client_id") {
+                // The negative control: the client the change names decides, and it may move.
+                judged?.fields["client_id"] = FieldState(value: named, hlc: .zero, site: "")
+                judgedClientID = named.textValue
+            }
+            let client = judgedClientID.flatMap { rows[RowKey(EntityKind.client.name, $0)] }
+            if let refusal = Permissions.check(change, by: author, existing: judged, clientID: judgedClientID, client: client) {
                 return reject(wire, refusal.reason, refusal.detail)
             }
         }

@@ -22,39 +22,14 @@ struct NewClientsTests {
         return (result, try? result.json(SyncReport.self))
     }
 
-    /// What a staff member may hold of the executive's full replica, by the permission
-    /// table of DESIGN.md written out here (not through the server's bucket code): every
-    /// card header of the branch; the details of clients assigned to a manager or to nobody.
+    /// What `role` `user` may hold of the executive's full replica (one branch here).
     private func expectedRows(_ all: ReplicatedRows, role: String, user: String) -> ReplicatedRows {
-        let clients = all["client"] ?? [:]
-        func seesDetails(_ client: String?) -> Bool {
-            guard role == "manager", let client, let card = clients[client] else { return false }
-            let assignee = card["assignee_id"]?.textValue
-            return assignee == nil || assignee == user
-        }
-        var rows: ReplicatedRows = [:]
-        for (table, tableRows) in all {
-            switch table {
-            case "client", "client_tag", "schedule", "branch", "staff_user", "custom_field", "room", "course":
-                rows[table] = tableRows
-            case "memo", "journal", "ledger_entry", "enrolment", "planned_call":
-                rows[table] = tableRows.filter { seesDetails($0.value["client_id"]?.textValue) }
-            case "task":
-                rows[table] = tableRows.filter { $0.value["client_id"]?.textValue == nil || seesDetails($0.value["client_id"]?.textValue) }
-            default:
-                rows[table] = tableRows
-            }
-        }
-        return rows
+        let branch = (all["staff_user"] ?? [:]).values.first?["branch_id"]?.textValue
+        return VisibleRows.expected(all, role: role, user: user, branch: branch)
     }
 
-    /// The tables on which two row sets differ, with a count of differing rows.
     private func differences(_ actual: ReplicatedRows, _ expected: ReplicatedRows) -> [String] {
-        Set(actual.keys).union(expected.keys).sorted().compactMap { table in
-            let a = actual[table] ?? [:], e = expected[table] ?? [:]
-            let differing = Set(a.keys).union(e.keys).filter { a[$0] != e[$0] }
-            return differing.isEmpty ? nil : "\(table): \(differing.count) row(s) differ (held \(a.count), may see \(e.count))"
-        }
+        VisibleRows.differences(actual, expected)
     }
 
     @Test func hundredsOfNewClientsSyncToAManagerAndTheFrontDeskInOnePassAndASecondPassMovesNothing() throws {
