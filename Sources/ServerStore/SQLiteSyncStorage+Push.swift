@@ -193,6 +193,8 @@ extension SQLiteSyncStorage {
     /// tombstones. Not logged: every replica does the same when it applies the client's
     /// deletion.
     private static func cascadeDelete(client: String, db: Database) throws {
+        // Its schedules book nobody any more.
+        try db.cachedStatement(sql: "DELETE FROM booking WHERE client_id = ?").execute(arguments: [client])
         for child in ReplicatedSchema.childrenOfClient {
             guard let parent = child.parent else { continue }
             switch parent.rule {

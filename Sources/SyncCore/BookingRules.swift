@@ -106,7 +106,7 @@ public enum BookingRules {
         for (branch, own) in branches.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
             let ids = own.sorted()
             let elsewhere = bookings.count - ids.count
-            let client = ids.first.flatMap { placement[$0]?.client } ?? changed.client
+            let client = ids.contains(changed.id) ? changed.client : ids.first.flatMap { placement[$0]?.client } ?? changed.client
             let others = elsewhere == 0 ? "" : " (and \(elsewhere) booking\(elsewhere == 1 ? "" : "s") at another branch)"
             let title: String
             switch clash {
