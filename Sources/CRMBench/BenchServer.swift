@@ -1,9 +1,6 @@
 import CRMModel
 import Foundation
-import Hummingbird
 import LocalReplica
-import Logging
-import ServiceLifecycle
 import SyncCore
 import SyncEngine
 import SyncServer
@@ -11,25 +8,14 @@ import SyncServer
 /// A sync server running in the benchmark's process on a free loopback port (the
 /// clients still talk to it over real HTTP through libcurl), and replicas registered with it.
 final class BenchServer: Sendable {
-    let storage: SQLiteSyncStorage
-    let url: String
-    let directory: String
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
+    var storage: SQLiteSyncStorage { server.storage }
+    var url: String { server.url }
+    var directory: String { server.directory }
 
     /// Starts a server with its store in a new temporary directory, removed by ``stop()``.
     init(label: String) async throws {
-        let directory = NSTemporaryDirectory() + "crm-bench-\(label)-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        self.directory = directory
-        storage = try SQLiteSyncStorage(path: directory + "/org.sqlite")
-        var logger = Logger(label: "bench.server")
-        logger.logLevel = .error
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildSyncServer(storage: storage, configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) })
-        task = Task { try await app.runService() }
-        var port = 0
-        for await bound in stream { port = bound; break }
-        url = "http://127.0.0.1:\(port)"
+        server = try await LoopbackServer(label: "bench-\(label)")
     }
 
     /// A new replica of a new executive, registered (no first sync).
@@ -54,10 +40,7 @@ final class BenchServer: Sendable {
     }
 
     /// Stops the server and removes its directory.
-    func stop() {
-        task.cancel()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    func stop() { server.stop() }
 }
 
 /// Runs blocking work (libcurl, GRDB's synchronous API) on a thread of its own, off the

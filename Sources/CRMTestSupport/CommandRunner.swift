@@ -68,6 +68,20 @@ public enum CommandRunner {
     }
 }
 
+extension CommandRunner {
+    /// Starts `product` with `arguments` in the background, its output discarded (a daemon
+    /// such as `crm sync --watch`); the caller stops it.
+    public static func launch(_ product: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: productsDirectory + "/" + product)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
 /// Data handed from a reader thread.
 private final class LockedData: Sendable {
     private let data = Mutex<Data?>(nil)

@@ -1,10 +1,7 @@
 import CRMModel
 import CRMTestSupport
 import Foundation
-import Hummingbird
 import LocalReplica
-import Logging
-import ServiceLifecycle
 import SyncCore
 import SyncEngine
 import SyncServer
@@ -35,14 +32,14 @@ struct HostilePropertyTests {
 
     /// One run: an organisation on an in-process server, random hostile pushes, checks.
     struct Scenario {
-        let server: InProcessServer
+        let server: LoopbackServer
         var random: SplitMix64
         let staff: [String: (id: String, token: String, role: String, branch: String)]
         var rowIDs: [String: [String]] = [:]
         var secrets: [String] = []
 
         static func run(seed: UInt64, pushes: Int, rules: PushPlanner.Rules) async throws -> [String] {
-            let server = try await InProcessServer(rules: rules)
+            let server = try await LoopbackServer(label: "hostile", rules: rules)
             defer { server.stop() }
             var scenario = try await Scenario(server: server, seed: seed)
             return try await onThread { [scenario] in
@@ -51,7 +48,7 @@ struct HostilePropertyTests {
             }
         }
 
-        init(server: InProcessServer, seed: UInt64) async throws {
+        init(server: LoopbackServer, seed: UInt64) async throws {
             self.server = server
             random = SplitMix64(seed: seed)
             let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -192,34 +189,6 @@ struct HostilePropertyTests {
             if !diff.isEmpty { violations.append("the head office's replica diverges from a fresh one: \(diff.prefix(300))") }
             return violations
         }
-    }
-}
-
-/// A sync server in the test's process on a free loopback port, so a test can give its
-/// store a deliberately broken rule. Clients still reach it over real HTTP via libcurl.
-final class InProcessServer: Sendable {
-    let storage: SQLiteSyncStorage
-    let url: String
-    let directory: String
-    private let task: Task<Void, any Error>
-
-    init(rules: PushPlanner.Rules) async throws {
-        directory = NSTemporaryDirectory() + "crm-inprocess-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        storage = try SQLiteSyncStorage(path: directory + "/org.sqlite", rules: rules)
-        var logger = Logger(label: "test.server")
-        logger.logLevel = .critical
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildSyncServer(storage: storage, configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) })
-        task = Task { try await app.runService() }
-        var port = 0
-        for await bound in stream { port = bound; break }
-        url = "http://127.0.0.1:\(port)"
-    }
-
-    func stop() {
-        task.cancel()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }
 

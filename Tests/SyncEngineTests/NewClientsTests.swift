@@ -166,15 +166,7 @@ struct NewClientsTests {
             }
         }
         try fixture.sync(executive, manager, desk)
-        let daemons = try [manager, desk].map { replica in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandRunner.productsDirectory + "/crm")
-            process.arguments = ["sync", "--watch", "--replica", replica.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let daemons = try [manager, desk].map { try CommandRunner.launch("crm", ["sync", "--watch", "--replica", $0.path]) }
         defer { for daemon in daemons { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() } }
         try fixture.sync(executive)
         try executive.write { writer in

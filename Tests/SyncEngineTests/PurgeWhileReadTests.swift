@@ -89,12 +89,7 @@ struct PurgeWhileReadTests {
     @Test func theWatchingDaemonFinishesAHeldUpPurgeAsSoonAsTheReaderLetsGo() throws {
         let (fixture, kim, park, client, choi) = try setUp()
         let reader = try Reader(park.path)
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: CommandRunner.productsDirectory + "/crm")
-        daemon.arguments = ["sync", "--watch", "--replica", park.path]
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try CommandRunner.launch("crm", ["sync", "--watch", "--replica", park.path])
         defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
         try kim.write { try $0.assign(client, to: choi) }
         try fixture.sync(kim)

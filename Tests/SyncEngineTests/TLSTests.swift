@@ -21,12 +21,7 @@ struct TLSTests {
 
     @Test func clientTrustsTheServerThroughItsPrivateCAAndRefusesItWithoutIt() throws {
         let directory = try TemporaryDirectory("crm-tls")
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                     "-subj", "/CN=BranchSync test CA"], in: directory)
-        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], in: directory)
-        try "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n".write(toFile: directory.file("ext.cnf"), atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-                     "-days", "2", "-extfile", "ext.cnf"], in: directory)
+        try makeCertificates(in: directory)
         let server = try ServerProcess(in: directory, arguments: ["--tls-cert", directory.file("server.pem"), "--tls-key", directory.file("server.key")])
         #expect(server.url.hasPrefix("https://127.0.0.1:"))
         let user = try server.addUser("kim")

@@ -11,15 +11,7 @@ struct WatchTests {
         let fixture = try SyncFixture()
         let a = try fixture.replica("kim")
         let b = try fixture.replica("lee")
-        let daemons = try [a, b].map { replica in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandRunner.productsDirectory + "/crm")
-            process.arguments = ["sync", "--watch", "--replica", replica.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let daemons = try [a, b].map { try CommandRunner.launch("crm", ["sync", "--watch", "--replica", $0.path]) }
         defer { for daemon in daemons { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() } }
         Thread.sleep(forTimeInterval: 1)  // let both daemons open their long polls
         var latencies: [Double] = []

@@ -71,7 +71,8 @@ struct WritePermissionTests {
         #expect(try manager.status().pending == 0)
     }
 
-    @Test func anEditMadeOnAStaleViewIsRefusedByTheServerRolledBackAndListed() throws {
+    /// Park's client, handed to Choi at the head office; Park's workstation has not pulled it.
+    private func staleView() throws -> (SyncFixture, Replica, Replica, ClientID) {
         let fixture = try SyncFixture()
         let executive = try fixture.replica("kim")
         let manager = try fixture.replica("park", role: "manager")
@@ -79,8 +80,14 @@ struct WritePermissionTests {
         let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
         let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: UserID(try userID(of: manager)))) }
         try fixture.sync(executive, manager)
-        try executive.write { try $0.assign(client, to: other) }   // Park has not pulled this
+        try executive.write { try $0.assign(client, to: other) }
         try fixture.sync(executive)
+        return (fixture, executive, manager, client)
+    }
+
+    @Test func anEditMadeOnAStaleViewIsRefusedByTheServerRolledBackAndListed() throws {
+        let (fixture, executive, manager, client) = try staleView()
+        defer { withExtendedLifetime(fixture) {} }
         try manager.write { try $0.editClient(client, ClientEdit(name: "Renamed by Park")) }
         _ = try SyncClient(replica: manager).sync()
         #expect(try manager.rejectedChanges().map(\.reason) == ["forbidden_client"])
@@ -123,15 +130,8 @@ struct WritePermissionTests {
     }
 
     @Test func aRefusedChangeOfAFieldTheServerNeverSetIsUndoneToItsDefault() throws {
-        let fixture = try SyncFixture()
-        let executive = try fixture.replica("kim")
-        let manager = try fixture.replica("park", role: "manager")
-        try fixture.sync(executive)   // learns of Park
-        let other = try executive.write { try $0.addStaff(name: "Choi", role: .manager, branch: nil) }
-        let client = try executive.write { try $0.addClient(NewClient(name: "Kim Minji", assigneeID: UserID(try userID(of: manager)))) }
-        try fixture.sync(executive, manager)
-        try executive.write { try $0.assign(client, to: other) }   // Park has not pulled this
-        try fixture.sync(executive)
+        let (fixture, executive, manager, client) = try staleView()
+        defer { withExtendedLifetime(fixture) {} }
         // The server never stored an archive reason for this card: it is at its default.
         try manager.write { try $0.archiveClient(client, reason: "moved") }
         _ = try SyncClient(replica: manager).sync()
