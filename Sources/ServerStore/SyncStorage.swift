@@ -132,6 +132,17 @@ public struct StaffMember: Sendable, Codable, Equatable {
     public var branch: String?
     /// Whether they were deleted (their tokens open nothing).
     public var deleted: Bool
+
+    /// Every key, `branch` as null when there is none.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(role, forKey: .role)
+        try container.encode(team, forKey: .team)
+        try container.encode(branch, forKey: .branch)
+        try container.encode(deleted, forKey: .deleted)
+    }
 }
 
 /// A device token as `crm-server admin list-tokens` shows it (never the token itself).
@@ -142,6 +153,14 @@ public struct DeviceTokenInfo: Sendable, Codable, Equatable {
     public var createdAt: Int64
     /// When it was revoked, if it was.
     public var revokedAt: Int64?
+
+    /// Every key, `revokedAt` as null while the token is active.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(device, forKey: .device)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(revokedAt, forKey: .revokedAt)
+    }
 }
 
 /// A pushed change the server refused, as the audit keeps it.

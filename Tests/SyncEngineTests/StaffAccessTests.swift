@@ -56,7 +56,11 @@ struct StaffAccessTests {
         for device in devices { #expect(try device.send("GET", "/v1/pull?after=0").status == 401) }
         let tokens = try CommandRunner.run("crm-server", ["admin", "list-tokens", "--db", fixture.server.db, "--user", parkID, "--json"])
         let listed = try tokens.json([[String: JSONValue]].self)
-        #expect(listed.count == 2 && listed.allSatisfy { $0["revokedAt"] != nil && $0["createdAt"] != nil && $0["device"] != nil })
+        #expect(listed.count == 2 && listed.allSatisfy { Set($0.keys) == ["device", "createdAt", "revokedAt"] && $0["revokedAt"] != .null })
+        let active = try ServerProcess.admin(["add-user", "--db", fixture.server.db, "--name", "lee", "--role", "general", "--branch", fixture.server.branch, "--json"], key: "id")
+        _ = try ServerProcess.admin(["issue-token", "--db", fixture.server.db, "--user", active, "--device", "lee-pc", "--json"], key: "token")
+        let fresh = try CommandRunner.run("crm-server", ["admin", "list-tokens", "--db", fixture.server.db, "--user", active, "--json"]).json([[String: JSONValue]].self)
+        #expect(fresh.count == 1 && fresh.first?["revokedAt"] == .null && fresh.first?["device"] == .string("lee-pc"))
         #expect(!tokens.stdout.contains(second), "list-tokens printed a token")
         let unknown = try CommandRunner.run("crm-server", ["admin", "revoke-user", "--db", fixture.server.db, "--user", "01a203c2-0000-7000-8000-000000000000"])
         #expect(unknown.status != 0 && unknown.stderr.contains("not found"))
