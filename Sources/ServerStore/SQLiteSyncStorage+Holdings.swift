@@ -83,9 +83,13 @@ extension SQLiteSyncStorage {
         let clients: [Row]
         var holdings: [Revoke: Holding] = [:]
         if let since {
+            // The clients whose access changed since; the position of the creation of those
+            // created since (0, "long ago", for the others).
             clients = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT a.client_id, r.deleted, json_extract(r.fields, '$.branch_id.v'), json_extract(r.fields, '$.assignee_id.v'), a.created_at
-                FROM client_access a JOIN record r ON r.entity = 'client' AND r.row_id = a.client_id WHERE a.changed_at > ?
+                SELECT l.client_id, r.deleted, json_extract(r.fields, '$.branch_id.v'), json_extract(r.fields, '$.assignee_id.v'),
+                       COALESCE(MIN(CASE WHEN l.access = 2 THEN l.position END), 0)
+                FROM change_log l JOIN record r ON r.entity = 'client' AND r.row_id = l.client_id
+                WHERE l.position > ? AND l.access > 0 GROUP BY l.client_id
                 """), arguments: [since])
             let statement = try db.cachedStatement(sql: "SELECT scope, state FROM site_grant WHERE site_id = ? AND client_id = ?")
             for client in clients {
@@ -95,9 +99,11 @@ extension SQLiteSyncStorage {
                 }
             }
         } else {
+            // Every client; where each was created is not looked up ("long ago"), so a bucket
+            // gained now is sent whole unless the site pulls from the start of the log.
             clients = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT r.row_id, r.deleted, json_extract(r.fields, '$.branch_id.v'), json_extract(r.fields, '$.assignee_id.v'), COALESCE(a.created_at, 0)
-                FROM record r LEFT JOIN client_access a ON a.client_id = r.row_id WHERE r.entity = 'client'
+                SELECT row_id, deleted, json_extract(fields, '$.branch_id.v'), json_extract(fields, '$.assignee_id.v'), 0
+                FROM record WHERE entity = 'client'
                 """))
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT client_id, scope, state FROM site_grant WHERE site_id = ?"), arguments: [site]) {
                 guard let scope = Buckets.Scope(rawValue: row[1]), let state = Holding(rawValue: row[2]) else { continue }
@@ -184,22 +190,6 @@ extension SQLiteSyncStorage {
         for bucket in buckets {
             let holding: Holding = newClients(bucket.client) ? .held : .want
             try statement.execute(arguments: [site, bucket.client, bucket.scope.rawValue, holding.rawValue])
-        }
-    }
-
-    /// Records, after a push wrote the log entries `positions`, the clients it created and
-    /// those whose access (branch, assignee, deletion) it changed.
-    static func recordAccessChanges(_ rows: [RowKey: RowState], before: [RowKey: RowState], positions: ClosedRange<Int64>, db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO client_access (client_id, created_at, changed_at) VALUES (?, ?, ?)
-            ON CONFLICT (client_id) DO UPDATE SET changed_at = excluded.changed_at
-            """)
-        for (key, state) in rows where key.entity == EntityKind.client.name {
-            let old = before[key]
-            let changed = old == nil || old?.deleted != state.deleted
-                || ["branch_id", "assignee_id"].contains { old?.fields[$0]?.value != state.fields[$0]?.value }
-            // The push's first position is at or before the client's first entry.
-            if changed { try statement.execute(arguments: [key.id, positions.lowerBound, positions.upperBound]) }
         }
     }
 }

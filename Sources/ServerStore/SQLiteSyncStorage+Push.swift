@@ -59,9 +59,17 @@ extension SQLiteSyncStorage {
         try applyArchiveRules(&plan, serverSite: server, now: now, db: db)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
-        let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at, scope, client_id) VALUES (?, ?, ?, ?, ?, ?)")
+        let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at, scope, client_id, access) VALUES (?, ?, ?, ?, ?, ?, ?)")
         // Each entry's bucket, so pulls can be filtered to what each device may see.
         var pushedBuckets = Set<Revoke>()
+        // Whether an entry changes who may see a client: 2 creates it, 1 moves, reassigns
+        // or deletes it (pulls re-examine those clients only).
+        var created = Set<String>()
+        func accessChange(_ change: RowChange) -> Int64 {
+            guard change.entity == .client else { return 0 }
+            if loaded[RowKey(EntityKind.client.name, change.rowID)] == nil, created.insert(change.rowID).inserted { return 2 }
+            return change.operation == .delete || change.fields.contains { $0.field == "branch_id" || $0.field == "assignee_id" } ? 1 : 0
+        }
         func place(_ change: RowChange) throws -> [FieldValue] {
             let key = RowKey(change.entity.name, change.rowID)
             // Placement needs only the client a row belongs to (ClientLink), from the row as
@@ -77,12 +85,10 @@ extension SQLiteSyncStorage {
             case .organisation?, nil: nil
             }
             let placed = Buckets.place(entity: change.entity.name, rowID: change.rowID, fields: ["client_id": client.map(FieldValue.text) ?? .null])
-            return [.text(placed.scope.rawValue), placed.client.map(FieldValue.text) ?? .null]
+            return [.text(placed.scope.rawValue), placed.client.map(FieldValue.text) ?? .null, .integer(accessChange(change))]
         }
         // Rows made by rule take the server's next sequence numbers (after the change that
         // caused them, when the server itself is writing).
-        var positions: ClosedRange<Int64>?
-        func logged(_ position: Int64) { positions = positions.map { min($0.lowerBound, position)...max($0.upperBound, position) } ?? position...position }
         var serverSeq = max(try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_seq FROM server_meta WHERE id = 1")) ?? 1,
                             site == server ? plan.appliedThrough + 1 : 1)
         let firstServerSeq = serverSeq
@@ -94,17 +100,14 @@ extension SQLiteSyncStorage {
                 }
                 try RawStatement.execute(insert, .text(site), [.integer(entry.change.seq), .text(WireEncoding.change(entry.change, site: site)), .integer(now)] + placed)
                 plan.acks[ackIndex].position = db.lastInsertedRowID
-                logged(db.lastInsertedRowID)
             } else {
                 // A row made by rule: logged as the server's own change.
                 let derived = entry.change
                 let change = RowChange(seq: serverSeq, hlc: derived.hlc, entity: derived.entity, rowID: derived.rowID, operation: derived.operation, fields: derived.fields)
                 serverSeq += 1
                 try RawStatement.execute(insert, .text(server), [.integer(change.seq), .text(WireEncoding.change(change, site: server)), .integer(now)] + place(change))
-                logged(db.lastInsertedRowID)
             }
         }
-        if let positions { try recordAccessChanges(plan.rows, before: loaded, positions: positions, db: db) }
         try recordPushedBuckets(pushedBuckets, site: site, newClients: { loaded[RowKey(EntityKind.client.name, $0)] == nil }, db: db)
         if serverSeq != firstServerSeq {
             try db.cachedStatement(sql: "UPDATE server_meta SET next_seq = ? WHERE id = 1").execute(arguments: [serverSeq])

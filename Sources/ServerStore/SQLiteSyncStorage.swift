@@ -135,17 +135,11 @@ public final class SQLiteSyncStorage: SyncStorage {
         }
         migrator.registerMigration("v5-holdings") { db in
             try db.execute(sql: """
-                -- Where each client's rows start in the log and where its access (branch,
-                -- assignee, deletion) last changed: a pull re-examines only the clients whose
-                -- access changed since the site's last pull, and sends a bucket whole only
-                -- when the site's cursor is past the client's first entry.
-                CREATE TABLE client_access (
-                    client_id TEXT PRIMARY KEY NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    changed_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                CREATE INDEX client_access_by_change ON client_access (changed_at);
-                INSERT INTO client_access (client_id, created_at, changed_at) SELECT row_id, 0, 0 FROM record WHERE entity = 'client';
+                -- Log entries that changed who may see a client: 2 for its creation, 1 for a
+                -- change of branch or assignee or its deletion. A pull re-examines only the
+                -- clients with such entries since the site's last pull, and sends a bucket
+                -- whole only when the site's cursor is not before the client's creation.
+                ALTER TABLE change_log ADD COLUMN access INTEGER NOT NULL DEFAULT 0;
                 -- held | want (a snapshot is owed) | revoke (a purge is owed).
                 ALTER TABLE site_grant ADD COLUMN state TEXT NOT NULL DEFAULT 'held';
                 CREATE INDEX site_grant_owed ON site_grant (site_id, state, scope, client_id) WHERE state <> 'held';
