@@ -106,7 +106,7 @@ extension Replica {
                 // default there (a refused change of it is undone here too).
                 let server = row.f ?? [:]
                 let fields = zip(spec.columns, spec.defaults).filter { !held.contains($0.0) }.map { FieldAssignment($0.0, server[$0.0] ?? $0.1) }
-                try RemoteApply.upsert(spec, id: row.r, fields: fields, db: db, logger: configuration.logger)
+                _ = try RemoteApply.upsert(spec, id: row.r, fields: fields, db: db, logger: configuration.logger)
             }
         }
     }

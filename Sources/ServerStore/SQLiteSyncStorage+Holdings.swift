@@ -118,7 +118,9 @@ extension SQLiteSyncStorage {
             for scope in [Buckets.Scope.header, .details] {
                 let bucket = Revoke(client: client[0], scope: scope)
                 let current = holdings[bucket]
-                let visible = !access.deleted && Buckets.visible(scope, client: access, to: author)
+                // A deleted client stays visible as it last was: the conflict records about
+                // it (edits that lost to its deletion) stay with those who saw it.
+                let visible = Buckets.visible(scope, client: access, to: author)
                 try store(Holding.next(current, visible: visible, arrivesThroughLog: throughLog), was: current, site: site, bucket: bucket, db: db)
             }
         }

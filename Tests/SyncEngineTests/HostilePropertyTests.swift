@@ -41,7 +41,7 @@ struct HostilePropertyTests {
         static func run(seed: UInt64, pushes: Int, rules: PushPlanner.Rules) async throws -> [String] {
             let server = try await LoopbackServer(label: "hostile", rules: rules)
             defer { server.stop() }
-            var scenario = try await Scenario(server: server, seed: seed)
+            let scenario = try await Scenario(server: server, seed: seed)
             return try await onThread { [scenario] in
                 var scenario = scenario
                 return try scenario.attackAndCheck(pushes: pushes)

@@ -227,4 +227,28 @@ struct PartialReplicationTests {
         let stamped = try replica.read { db in try String.fetchOne(db, sql: "SELECT client_id FROM conflict WHERE id = ?", arguments: [record]) }
         #expect(stamped == client.description)
     }
+
+    @Test func aConflictRecordStaysWithTheManagerWhoSawItWhenItsClientIsDeletedLater() throws {
+        let fixture = try SyncFixture()
+        let kim = try fixture.replica("kim")
+        let manager = try fixture.replica("park", role: "manager")
+        let (client, schedule) = try kim.write { writer in
+            let client = try writer.addClient(NewClient(name: "Kim Minji"))
+            return (client, try writer.addSchedule(for: client, start: try time("2026-12-01T10:00:00Z"), end: try time("2026-12-01T11:00:00Z")))
+        }
+        try fixture.sync(kim, manager)
+        // Park moves the session; the head office, not yet knowing, cancels it: the deletion
+        // wins and Park's move is recorded. Park reads the record.
+        try manager.write { try $0.editSchedule(schedule, ScheduleEdit(start: try time("2026-12-02T10:00:00Z"), end: try time("2026-12-02T11:00:00Z"))) }
+        try fixture.sync(manager)
+        try kim.write { try $0.deleteSchedule(schedule) }
+        try fixture.sync(kim, manager)
+        #expect(try manager.conflicts().map(\.kind) == ["edit_of_deleted"])
+        // Then the client is deleted: what Park typed stays recorded on Park's workstation.
+        try kim.write { try $0.deleteClient(client) }
+        try fixture.sync(kim, manager)
+        #expect(throws: ReplicaError.self) { try manager.client(client) }
+        #expect(try manager.conflicts().map(\.kind) == ["edit_of_deleted"])
+        #expect(try SQLDiff.diff(kim.path, manager.path, tables: ["conflict"]) == "")
+    }
 }
