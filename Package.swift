@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .target(name: "CRMModel"),
@@ -93,9 +94,19 @@ let package = Package(
         .target(
             name: "CRMCommands",
             dependencies: [
-                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine",
+                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine", "WorkstationUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WorkstationUI",
+            dependencies: [
+                "CRMModel", "LocalReplica", "SyncEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "crm", dependencies: ["CRMCommands"]),
@@ -122,6 +133,7 @@ let package = Package(
         ),
         .testTarget(name: "CRMModelTests", dependencies: ["CRMModel", "CRMTestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "CRMTestSupport"]),
+        .testTarget(name: "WorkstationUITests", dependencies: ["WorkstationUI", "CRMTestSupport"]),
         .testTarget(
             name: "LocalReplicaTests",
             dependencies: [
@@ -145,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMCommandTests",
-            dependencies: ["CRMTestSupport", "LocalReplica", "crm", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CRMTestSupport", "LocalReplica", "SyncEngine", "crm", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

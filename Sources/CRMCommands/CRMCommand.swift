@@ -16,7 +16,7 @@ public struct CRMCommand: ParsableCommand {
             InitCommand.self, SyncCommand.self, StatusCommand.self, ClientCommand.self, MemoCommand.self, ScheduleCommand.self,
             JournalCommand.self, AssignCommand.self, TasksCommand.self, TaskCommand.self, ConflictsCommand.self,
             RejectedCommand.self, MoneyCommand.self, RoomCommand.self, ClassCommand.self, CallCommand.self,
-            BranchCommand.self, StaffCommand.self, FieldCommand.self,
+            BranchCommand.self, StaffCommand.self, FieldCommand.self, UICommand.self,
         ]
     )
 

@@ -82,6 +82,32 @@ extension CommandRunner {
     }
 }
 
+extension CommandRunner {
+    /// Starts `product` in the background and waits (up to `seconds`) for the first line it
+    /// prints, such as the address `crm ui` or `crm-server serve` listens on.
+    public static func launchReadingFirstLine(_ product: String, _ arguments: [String], seconds: Double = 30) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: productsDirectory + "/" + product)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(seconds)
+        while !text.contains("\n"), Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = text.split(separator: "\n").first.map(String.init) else {
+            process.terminate()
+            throw CLIError("\(product) printed nothing")
+        }
+        return (process, line)
+    }
+}
+
 /// Data handed from a reader thread.
 private final class LockedData: Sendable {
     private let data = Mutex<Data?>(nil)

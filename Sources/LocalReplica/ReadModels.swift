@@ -217,13 +217,34 @@ public struct ClientQuery: Sendable {
     public var includeArchived: Bool
     /// At most this many.
     @NullEncoded public var limit: Int?
+    /// Whose clients: a staff id, or `""` for clients assigned to nobody.
+    @NullEncoded public var assignee: String?
+    /// Only clients of this branch.
+    @NullEncoded public var branch: String?
+    /// The order: by name, or newest card first.
+    public var sort: Sort = .name
+    /// How many matches to skip (paging).
+    public var offset = 0
+
+    /// How a client list is ordered.
+    public enum Sort: String, Sendable, Codable, CaseIterable {
+        /// By name, in any script, ignoring case.
+        case name
+        /// Newest card first.
+        case newest
+    }
 
     /// Describes a query.
-    public init(search: String? = nil, status: ClientStatus? = nil, tag: String? = nil, includeArchived: Bool = false, limit: Int? = nil) {
+    public init(search: String? = nil, status: ClientStatus? = nil, tag: String? = nil, includeArchived: Bool = false, limit: Int? = nil,
+                assignee: String? = nil, branch: String? = nil, sort: Sort = .name, offset: Int = 0) {
         self.search = search
         self.status = status
         self.tag = tag
         self.includeArchived = includeArchived
         self.limit = limit
+        self.assignee = assignee
+        self.branch = branch
+        self.sort = sort
+        self.offset = offset
     }
 }

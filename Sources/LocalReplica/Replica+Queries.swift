@@ -4,14 +4,45 @@ import GRDB
 import SyncCore
 
 extension Replica {
-    /// Lists clients matching `query`, by name.
+    /// Lists clients matching `query`, in its order, from its offset.
     public func clients(_ query: ClientQuery = .init()) throws -> [ClientSummary] {
+        let (conditions, found) = Self.conditions(of: query, region: configuration.phoneRegion)
+        var arguments = found
+        var sql = """
+            SELECT c.id, c.name, s.status, c.assignee_id, json_extract(c.phones, '$[0]'), json_extract(c.emails, '$[0]'),
+                   (SELECT json_group_array(tag) FROM (SELECT DISTINCT tag FROM client_tag t WHERE t.client_id = c.id ORDER BY tag))
+            FROM client c JOIN client_status s ON s.client_id = c.id
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += query.sort == .newest ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY crm_fold(c.name), c.id"
+        if query.limit != nil || query.offset > 0 {
+            sql += " LIMIT ? OFFSET ?"
+            _ = arguments.append(contentsOf: [query.limit ?? -1, query.offset])
+        }
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ClientSummary(id: row[0], name: row[1], status: row[2], assignee: row[3], phone: row[4], email: row[5],
+                              tags: Self.decodeList(row[6]))
+            }
+        }
+    }
+
+    /// How many clients match `query` (its limit and offset aside).
+    public func clientCount(_ query: ClientQuery = .init()) throws -> Int {
+        let (conditions, arguments) = Self.conditions(of: query, region: configuration.phoneRegion)
+        var sql = "SELECT COUNT(*) FROM client c JOIN client_status s ON s.client_id = c.id"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        return try read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// The SQL conditions of a query and their arguments.
+    private static func conditions(of query: ClientQuery, region: PhoneNumber.Region?) -> ([String], StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let search = query.search?.trimmingWhitespace(), !search.isEmpty {
             var alternatives = ["instr(crm_fold(c.name), ?) > 0", "instr(crm_fold(c.emails), ?) > 0"]
             _ = arguments.append(contentsOf: [SearchFolding.fold(search), SearchFolding.fold(search)])
-            for digits in Self.phoneDigits(search, region: configuration.phoneRegion) {
+            for digits in Self.phoneDigits(search, region: region) {
                 alternatives.append("instr(c.phones, ?) > 0")
                 _ = arguments.append(contentsOf: [digits])
             }
@@ -28,23 +59,15 @@ extension Replica {
         if !query.includeArchived && query.status != .archived {
             conditions.append("c.archive_reason IS NULL")
         }
-        var sql = """
-            SELECT c.id, c.name, s.status, c.assignee_id, json_extract(c.phones, '$[0]'), json_extract(c.emails, '$[0]'),
-                   (SELECT json_group_array(tag) FROM (SELECT DISTINCT tag FROM client_tag t WHERE t.client_id = c.id ORDER BY tag))
-            FROM client c JOIN client_status s ON s.client_id = c.id
-            """
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY crm_fold(c.name), c.id"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            _ = arguments.append(contentsOf: [limit])
+        if let assignee = query.assignee {
+            conditions.append(assignee.isEmpty ? "c.assignee_id IS NULL" : "c.assignee_id = ?")
+            if !assignee.isEmpty { _ = arguments.append(contentsOf: [assignee]) }
         }
-        return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ClientSummary(id: row[0], name: row[1], status: row[2], assignee: row[3], phone: row[4], email: row[5],
-                              tags: Self.decodeList(row[6]))
-            }
+        if let branch = query.branch {
+            conditions.append("c.branch_id = ?")
+            _ = arguments.append(contentsOf: [branch])
         }
+        return (conditions, arguments)
     }
 
     /// The digit strings a search text may match in the phones column: the digits as

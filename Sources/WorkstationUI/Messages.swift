@@ -1,0 +1,26 @@
+/// The words of the front end in each language. Every key exists in every catalogue (a
+/// test checks); `{0}`, `{1}` are filled in by ``text(_:_:)``.
+public struct Messages: Sendable {
+    /// The language.
+    public let language: Language
+    private let catalogue: [String: String]
+
+    /// The catalogue of `language`.
+    public init(_ language: Language) {
+        self.language = language
+        catalogue = Self.catalogues[language] ?? [:]
+    }
+
+    /// The text of `key`, with arguments in place of `{0}`, `{1}`…; the key itself when it
+    /// is missing (a test keeps that from happening).
+    public func text(_ key: String, _ arguments: String...) -> String {
+        var text = catalogue[key] ?? Self.catalogues[.en]?[key] ?? key
+        for (index, argument) in arguments.enumerated() { text = text.replacingOccurrences(of: "{\(index)}", with: argument) }
+        return text
+    }
+
+    /// Every key of every catalogue, for the template context.
+    public var all: [String: String] { catalogue }
+
+    static let catalogues: [Language: [String: String]] = [.en: english, .ko: korean, .ru: russian]
+}
