@@ -74,3 +74,8 @@ for table in branch staff_user client client_tag memo schedule journal task conf
     sqldiff --primarykey --table "$table" "$work/front-desk.crm" "$work/room-2.crm"
 done
 echo "identical"
+
+if [ "${1:-}" = "--ui" ]; then
+    say "The front desk's front end: open the line below in this workstation's browser, then the card at /clients/$client (Ctrl-C stops)"
+    "$crm" ui "${A[@]}" --port "${CRM_UI_PORT:-8090}"
+fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing system packages, validates protocol/openapi.yaml,
 # builds, runs `swift test`, fuzzes the server from its OpenAPI spec (scripts/fuzz-api.sh),
-# runs the bounded fault suite (scripts/faults.sh), then the deterministic simulation: CRM_SIM_SEEDS seeds
+# runs the bounded fault suite (scripts/faults.sh), the front end in a real browser
+# (scripts/ui-tests.sh), then the deterministic simulation: CRM_SIM_SEEDS seeds
 # (default 10,000) of the release build, and its negative control (a broken memo merge
 # that must be caught).
 set -euo pipefail
@@ -17,6 +18,8 @@ swift test
 bash scripts/fuzz-api.sh --examples "${CRM_FUZZ_EXAMPLES:-30}"
 # Faults: bounded runs of every nemesis against real processes (docs/reliability.md).
 bash scripts/faults.sh
+# The front end in a real browser (chromium, Playwright).
+bash scripts/ui-tests.sh
 seeds="${CRM_SIM_SEEDS:-10000}"
 swift build -c release --product crm-sim
 .build/release/crm-sim --seeds "$seeds"

@@ -25,15 +25,15 @@ struct ClientCardPage {
         let schedules: [(upcoming: Bool, view: [String: Any])] = client.schedules.map { schedule in
             let start = LocalFormat.date(schedule.start)
             let upcoming = schedule.state == "scheduled" && (start.map { $0 > now } ?? true)
-            return (upcoming, [
+            return (upcoming, present([
                 "id": schedule.id, "client": client.id, "csrf": base.access.csrfToken, "t": base.words,
                 "when": "\(format.dateTime(schedule.start)) – \(format.time(schedule.end))", "state": schedule.state,
-                "stateLabel": messages.text("schedule.state.\(schedule.state)"), "staff": schedule.staff.map { base.name(ofStaff: $0) } as Any,
-                "room": schedule.room as Any, "journal": schedule.journal as Any, "canComplete": schedule.state == "scheduled",
-            ])
+                "stateLabel": messages.text("schedule.state.\(schedule.state)"), "withStaff": schedule.staff.map { base.name(ofStaff: $0) },
+                "inRoom": schedule.room, "journal": schedule.journal, "canComplete": schedule.state == "scheduled",
+            ]))
         }
         let tasks = try base.replica.tasks().filter { $0.clientId == client.id }.map { task -> [String: Any] in
-            ["title": task.title, "due": task.due.map { messages.text("tasks.due", format.date($0)) } as Any]
+            present(["title": task.title, "due": task.due.map { messages.text("tasks.due", format.date($0)) }])
         }
         let ledger = client.ledger.reversed().map { entry -> [String: Any] in
             ["when": format.dateTime(entry.createdAt), "kind": messages.text("money.kind.\(entry.kind)"),
@@ -42,17 +42,17 @@ struct ClientCardPage {
         let status = client.status
         let staff = try base.replica.staff().map { ["value": $0.id, "label": $0.name, "selected": $0.id == client.assignee] as [String: Any] }
         return try base.context(page: "card", title: client.name, [
-            "client": [
+            "client": present([
                 "id": client.id, "name": client.name, "status": status, "statusLabel": messages.text("status.\(status)"),
-                "archiveReason": client.archiveReason.map { messages.text("card.archivedBecause", $0) } as Any,
+                "archiveReason": client.archiveReason.map { messages.text("card.archivedBecause", $0) },
                 "phones": client.phones.enumerated().map { ["value": ClientListPage.readablePhone($0.element), "primary": $0.offset == 0] },
                 "emails": client.emails.enumerated().map { ["value": $0.element, "primary": $0.offset == 0] },
-                "born": client.birthDate.map { format.date($0) } as Any,
+                "born": client.birthDate.map { format.date($0) },
                 "branch": client.branch.map { branches[$0] ?? "—" } ?? "—",
                 "tags": client.tags,
                 "fields": client.customFields.sorted { $0.key < $1.key }.map { ["label": labels[$0.key] ?? $0.key, "value": $0.value] },
                 "assignee": base.name(ofStaff: client.assignee),
-            ] as [String: Any],
+            ]),
             "actions": [
                 "dormant": status != "dormant" && status != "archived", "wake": status == "dormant",
                 "archive": status != "archived", "unarchive": status == "archived",

@@ -85,3 +85,9 @@ struct PageContext {
         return Templates.library.render(context, withTemplate: "layout") ?? ""
     }
 }
+
+/// A template context without its absent values: Mustache would print an absent optional
+/// as "nil", and a missing key is simply not shown.
+func present(_ values: [String: Any?]) -> [String: Any] {
+    values.compactMapValues { $0 }
+}

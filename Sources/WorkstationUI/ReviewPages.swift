@@ -37,10 +37,10 @@ struct ReviewPages {
         let rejected = try base.replica.rejectedChanges().reversed().map { change -> [String: Any] in
             let key = "reason.\(change.reason)"
             let reason = messages.text(key) == key ? messages.text("reason.other", change.reason) : messages.text(key)
-            return [
+            return present([
                 "reason": reason, "about": about(entity: change.entity, id: change.entityId), "when": format.dateTime(change.rejectedAt),
-                "typed": change.value.map { messages.text("rejected.typed", $0) } as Any,
-            ]
+                "typed": change.value.map { messages.text("rejected.typed", $0) },
+            ])
         }
         return try base.context(page: "rejected", title: messages.text("rejected.title"), ["rejected": rejected])
     }
@@ -50,11 +50,11 @@ struct ReviewPages {
         let me = try base.replica.owner()?.id
         let clients = Dictionary(try base.replica.clients(.init(includeArchived: true)).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let all = try base.replica.tasks().map { task -> (mine: Bool, view: [String: Any]) in
-            (task.assignee == me && me != nil, [
+            (task.assignee == me && me != nil, present([
                 "id": task.id, "title": task.title, "csrf": base.access.csrfToken, "t": base.words,
-                "client": task.clientId.flatMap { clients[$0] } as Any, "clientId": task.clientId as Any,
-                "due": task.due.map { messages.text("tasks.due", format.date($0)) } as Any,
-            ])
+                "client": task.clientId.flatMap { clients[$0] }, "clientId": task.clientId,
+                "due": task.due.map { messages.text("tasks.due", format.date($0)) },
+            ]))
         }
         let groups: [[String: Any]] = [
             ["title": messages.text("tasks.mine"), "tasks": all.filter(\.mine).map(\.view)],

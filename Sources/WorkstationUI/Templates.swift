@@ -156,7 +156,7 @@ enum Templates {
         """
 
     static let schedule = """
-        <span class="when">{{when}}</span> <span class="state {{state}}">{{stateLabel}}</span>{{#staff}} · {{t.schedule_staff}} {{staff}}{{/staff}}{{#room}} · {{t.schedule_room}} {{room}}{{/room}}
+        <span class="when">{{when}}</span> <span class="state {{state}}">{{stateLabel}}</span>{{#withStaff}} · {{t.schedule_staff}} {{withStaff}}{{/withStaff}}{{#inRoom}} · {{t.schedule_room}} {{inRoom}}{{/inRoom}}
         {{#canComplete}}<form method="post" action="/schedules/{{id}}/done" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="client" value="{{client}}"><button>{{t.schedule_done}}</button></form>{{/canComplete}}
         {{#journal}}<blockquote class="journal"><strong>{{t.schedule_journal}}:</strong> {{journal}}</blockquote>{{/journal}}
         """
