@@ -198,7 +198,7 @@ struct ClientShow: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let client = try options.open().client(try parseID(id, "client id"))
-            options.output(client) { ClientText.render(client) }
+            options.output(client) { ClientText.render(client, names: (try? Names(options.open())) ?? .none) }
         }
     }
 }

@@ -2,19 +2,19 @@ import LocalReplica
 
 /// The human-readable form of a client card.
 enum ClientText {
-    static func render(_ client: ClientDetail) -> String {
+    static func render(_ client: ClientDetail, names: Names) -> String {
         var lines = ["\(Terminal.safe(client.name))  [\(client.status)]", "id:       \(client.id)"]
         if !client.phones.isEmpty { lines.append("phones:   " + client.phones.joined(separator: ", ") + "  (first is primary)") }
         if !client.emails.isEmpty { lines.append("emails:   " + client.emails.joined(separator: ", ")) }
         if let birthDate = client.birthDate { lines.append("born:     \(birthDate)") }
-        if let assignee = client.assignee { lines.append("assignee: \(assignee)") }
+        if let assignee = client.assignee { lines.append("assignee: \(names.staff(assignee))") }
         if !client.tags.isEmpty { lines.append("tags:     " + client.tags.joined(separator: ", ")) }
         if !client.ledger.isEmpty { lines.append("balance:  \(client.balance)\(client.balance < 0 ? " (debt)" : "") from \(client.ledger.count) ledger entries") }
         for key in client.customFields.keys.sorted() { lines.append("\(key): \(client.customFields[key]!)") }
         if let reason = client.archiveReason { lines.append("archived: \(reason)") }
         for memo in client.memos { lines.append("memo \(memo.id) \(memo.type.map { "(\($0)) " } ?? "")\(memo.createdAt): \(memo.text)") }
         for schedule in client.schedules {
-            lines.append("schedule \(schedule.id) \(schedule.start) – \(schedule.end) \(schedule.state)\(schedule.room.map { " room \($0)" } ?? "")")
+            lines.append("schedule \(schedule.id) \(schedule.start) – \(schedule.end) \(schedule.state)\(schedule.staff.map { " with \(names.staff($0))" } ?? "")\(schedule.room.map { " room \($0)" } ?? "")")
             if let journal = schedule.journal { lines.append("  journal: \(journal)") }
         }
         return lines.joined(separator: "\n")

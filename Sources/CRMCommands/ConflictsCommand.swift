@@ -17,12 +17,13 @@ struct ConflictsList: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let conflicts = try options.open().conflicts(includeResolved: all)
+            let names = try Names(options.open())
             options.output(conflicts) {
                 conflicts.map { conflict in
                     """
                     \(conflict.id)  \(conflict.entity) \(conflict.entityId) \(conflict.field ?? "")  \(conflict.kind)\(conflict.flagged ? " (flagged)" : "")
-                        kept:  \(conflict.kept ?? "(deleted)")\(conflict.keptAuthor.map { " — by \($0)" } ?? "")
-                        other: \(conflict.other ?? "(deleted)")\(conflict.otherAuthor.map { " — by \($0)" } ?? "")
+                        kept:  \(conflict.kept ?? "(deleted)")\(conflict.keptAuthor.map { " — by \(names.staff($0))" } ?? "")
+                        other: \(conflict.other ?? "(deleted)")\(conflict.otherAuthor.map { " — by \(names.staff($0))" } ?? "")
                     """
                 }.joined(separator: "\n")
             }

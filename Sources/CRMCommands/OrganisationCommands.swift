@@ -29,8 +29,13 @@ struct TasksCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let tasks = try options.open().tasks(includeDone: all)
+            let names = try Names(options.open())
             options.output(tasks) {
-                tasks.map { "\($0.id)  \($0.due ?? "          ")  \($0.done ? "done " : "")\($0.title)" }.joined(separator: "\n")
+                tasks.map { task in
+                    let who = task.assignee.map { "  for \(names.staff($0))" } ?? ""
+                    let about = task.clientId.map { "  about \(names.client($0))" } ?? ""
+                    return "\(task.id)  \(task.due ?? "          ")  \(task.done ? "done " : "")\(Terminal.safe(task.title))\(who)\(about)"
+                }.joined(separator: "\n")
             }
         }
     }
@@ -112,7 +117,26 @@ struct BranchAdd: ParsableCommand {
 
 /// `crm staff …`: staff members.
 struct StaffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "staff", abstract: "Add staff members to a standalone replica.", subcommands: [StaffAdd.self])
+    static let configuration = CommandConfiguration(commandName: "staff", abstract: "List staff members; add them to a standalone replica.",
+                                                    subcommands: [StaffList.self, StaffAdd.self])
+}
+
+/// `crm staff list`: the staff this replica knows, with role, team and branch by name.
+struct StaffList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the staff members this workstation knows.")
+
+    @OptionGroup var options: ReplicaOptions
+
+    func run() throws {
+        try reportingFailures {
+            let replica = try options.open()
+            let staff = try replica.staff()
+            let branches = try replica.branchNames()
+            options.output(staff) {
+                staff.map { "\($0.name)  \($0.role)  \($0.team)  \($0.branch.map { branches[$0] ?? "unknown branch" } ?? "no branch")" }.joined(separator: "\n")
+            }
+        }
+    }
 }
 
 struct StaffAdd: ParsableCommand {

@@ -85,5 +85,5 @@ public struct StaffView: Sendable, Equatable, Codable {
     /// `sales`, `collections` or `other`.
     public var team: String
     /// Their branch.
-    public var branch: String?
+    @NullEncoded public var branch: String?
 }

@@ -1,0 +1,24 @@
+import CRMTestSupport
+import Foundation
+import Testing
+
+/// Text output names people, never shows their ids (issue 13, item 3).
+@Suite("Names, not ids, in crm's text output")
+struct NamesNotIDsTests {
+    @Test func staffListAndTheCardAndTasksNameTheStaffMember() throws {
+        let crm = try CRMHarness()
+        let branch = try crm.create("branch", "add", "--name", "Gangnam")
+        let kim = try crm.create("staff", "add", "--name", "Kim Jihyun", "--role", "manager", "--branch", branch)
+        let client = try crm.create("client", "add", "--name", "Lee Jun")
+        #expect(try crm.crm("assign", client, "--to", kim).status == 0)
+        _ = try crm.create("task", "add", "--title", "Call back", "--assignee", kim, "--client", client)
+        let card = try crm.crm("client", "show", client).stdout
+        #expect(card.contains("assignee: Kim Jihyun") && !card.contains(kim), "\(card)")
+        let tasks = try crm.crm("tasks").stdout
+        #expect(tasks.contains("for Kim Jihyun") && tasks.contains("about Lee Jun") && !tasks.contains(kim), "\(tasks)")
+        let listed = try crm.crm("staff", "list").stdout
+        #expect(listed.contains("Kim Jihyun  manager  other  Gangnam"), "\(listed)")
+        let json = try crm.json([[String: String?]].self, "staff", "list")
+        #expect(json.first.map { Set($0.keys) } == ["id", "name", "role", "team", "branch"])
+    }
+}
