@@ -15,24 +15,18 @@ public struct LocalFormat: Sendable {
 
     /// An ISO 8601 instant as a local date and time ("28 Nov 2026, 19:30"); the text as it
     /// came when it does not parse.
-    public func dateTime(_ iso: String) -> String {
-        guard let date = Self.date(iso) else { return iso }
-        let formatter = DateFormatter()
-        formatter.locale = locale
-        formatter.timeZone = timeZone
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        return formatter.string(from: date)
-    }
+    public func dateTime(_ iso: String) -> String { instant(iso, date: .medium, time: .short) }
 
     /// An ISO 8601 instant as a local time of day.
-    public func time(_ iso: String) -> String {
+    public func time(_ iso: String) -> String { instant(iso, date: .none, time: .short) }
+
+    private func instant(_ iso: String, date dateStyle: DateFormatter.Style, time timeStyle: DateFormatter.Style) -> String {
         guard let date = Self.date(iso) else { return iso }
         let formatter = DateFormatter()
         formatter.locale = locale
         formatter.timeZone = timeZone
-        formatter.dateStyle = .none
-        formatter.timeStyle = .short
+        formatter.dateStyle = dateStyle
+        formatter.timeStyle = timeStyle
         return formatter.string(from: date)
     }
 
