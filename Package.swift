@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "CRMBench",
             dependencies: [
-                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine", "SyncServer",
+                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine", "SyncServer", "WorkstationUI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(name: "CRMModelTests", dependencies: ["CRMModel", "CRMTestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "CRMTestSupport"]),
-        .testTarget(name: "WorkstationUITests", dependencies: ["WorkstationUI", "CRMTestSupport"]),
+        .testTarget(name: "WorkstationUITests", dependencies: ["WorkstationUI", "CRMTestSupport", "LocalReplica", "CRMModel"]),
         .testTarget(
             name: "LocalReplicaTests",
             dependencies: [

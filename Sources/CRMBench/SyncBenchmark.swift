@@ -62,6 +62,7 @@ struct SyncBenchmark: AsyncParsableCommand {
                 cursor += Int64(page.count)
                 try c.applyPulled(page, next: cursor, now: Timestamp(unixMillis: 0))
             }
+            try c.flushSearchIndex()
         }
         let applyTime = clock.now - applyStarted
         let baseline = try await onThread { try Self.baseline(pages: pages, path: directory + "/baseline.sqlite") }
@@ -102,6 +103,9 @@ struct SyncBenchmark: AsyncParsableCommand {
                     }
                 }
             }
+            // The same indexes as the replica's, the search index filled once at the end
+            // as a pull fills it.
+            try pool.write { db in try Replica.updateSearchIndex(in: db) }
         }
     }
 }

@@ -83,6 +83,8 @@ struct WriteBenchmark: ParsableCommand {
                         try PlainInsert.run(memo, [ClientID(ids.next()).description, clientID, row.memo, row.createdAt])
                         try PlainInsert.run(schedule, [ClientID(ids.next()).description, clientID, row.start, row.end, row.room])
                     }
+                    // The same indexes as the replica's, the search index included.
+                    try Replica.updateSearchIndex(in: db)
                 }
             }
         }

@@ -12,10 +12,14 @@ enum ClientText {
         if !client.ledger.isEmpty { lines.append("balance:  \(client.balance)\(client.balance < 0 ? " (debt)" : "") from \(client.ledger.count) ledger entries") }
         for key in client.customFields.keys.sorted() { lines.append("\(key): \(client.customFields[key]!)") }
         if let reason = client.archiveReason { lines.append("archived: \(reason)") }
-        for memo in client.memos { lines.append("memo \(memo.id) \(memo.type.map { "(\($0)) " } ?? "")\(memo.createdAt): \(memo.text)") }
+        for memo in client.memos {
+            let author = memo.author.map { " by \(names.staff($0))" } ?? ""
+            lines.append("memo \(memo.id) \(memo.type.map { "(\($0)) " } ?? "")\(LocalTime.text(memo.createdAt))\(author): \(Terminal.safe(memo.text))")
+        }
         for schedule in client.schedules {
-            lines.append("schedule \(schedule.id) \(schedule.start) – \(schedule.end) \(schedule.state)\(schedule.staff.map { " with \(names.staff($0))" } ?? "")\(schedule.room.map { " room \($0)" } ?? "")")
-            if let journal = schedule.journal { lines.append("  journal: \(journal)") }
+            lines.append("schedule \(schedule.id) \(LocalTime.text(schedule.start)) – \(LocalTime.text(schedule.end)) \(schedule.state)"
+                         + (schedule.staff.map { " with \(names.staff($0))" } ?? "") + (schedule.room.map { " in \(names.room($0))" } ?? ""))
+            if let journal = schedule.journal { lines.append("  journal: \(Terminal.safe(journal))") }
         }
         return lines.joined(separator: "\n")
     }

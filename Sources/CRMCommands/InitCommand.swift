@@ -34,7 +34,7 @@ struct InitCommand: ParsableCommand {
             if let server, let token {
                 do {
                     let registration = try SyncClient.register(replica: replica, serverURL: server, token: token, caFile: caFile)
-                    let report = try SyncClient(replica: replica).sync()
+                    let report = try SyncClient(replica: replica, configuration: SyncConfiguration(progress: TerminalProgress.reporter())).sync()
                     FileHandle.standardError.write(Data("registered as \(registration.device) (\(registration.role)); pulled \(report.pulled) change(s)\n".utf8))
                 } catch {
                     // Registration failed: leave nothing behind, as if init never ran.
@@ -90,12 +90,13 @@ struct SyncCommand: ParsableCommand {
             guard (1...5_000).contains(pushBatch) else { throw CLIFailure("--push-batch: must be within 1...5000") }
             guard (1...5_000).contains(pullPage) else { throw CLIFailure("--pull-page: must be within 1...5000") }
             let replica = try options.open()
-            let configuration = SyncConfiguration(pushBatch: pushBatch, pullPage: pullPage)
+            var configuration = SyncConfiguration(pushBatch: pushBatch, pullPage: pullPage)
             if watch {
                 var logger = Logger(label: "crm.sync")
                 logger.logLevel = .warning
                 try SyncDaemon(replica: replica, configuration: configuration, logger: logger).run()
             }
+            configuration.progress = TerminalProgress.reporter()
             let report = try Self.syncRetrying(SyncClient(replica: replica, configuration: configuration))
             options.output(report) {
                 "pushed \(report.pushed) change(s)\(report.rejected > 0 ? " (\(report.rejected) refused: see crm rejected)" : ""), pulled \(report.pulled)"
@@ -122,9 +123,10 @@ struct StatusCommand: ParsableCommand {
                 site:      \(status.site)
                 server:    \(status.server ?? "none (standalone)")
                 pending:   \(status.pending) change(s)
-                last sync: \(status.lastSync ?? "never")
+                last sync: \(status.lastSync.map { LocalTime.text($0) } ?? "never")
                 """ + (status.lastError.map { "\nlast error: \($0)" } ?? "")
                     + (status.purgePending ? "\npurge:     pending: revoked data is still in the write-ahead log while another program reads the replica" : "")
+                    + (status.catchUp.map { "\npulling:   \(TerminalProgress.grouped($0.done)) of \(TerminalProgress.grouped($0.total)) changes" } ?? "")
             }
         }
     }

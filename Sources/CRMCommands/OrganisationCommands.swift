@@ -88,9 +88,15 @@ struct RejectedCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let rejected = try options.open().rejectedChanges()
+            let replica = try options.open()
+            let rejected = try replica.rejectedChanges()
             options.output(rejected) {
-                rejected.map { "\($0.entity) \($0.entityId) \($0.field ?? "")  \($0.reason)" }.joined(separator: "\n")
+                let names = (try? Names(replica)) ?? .none
+                return rejected.map { change in
+                    let typed = change.value.map { "  typed: \(Terminal.safe($0))" } ?? ""
+                    return "\(LocalTime.text(change.rejectedAt))  \(change.entity)\(change.field.map { ".\($0)" } ?? "") of \(names.client(ofRow: change.entity, id: change.entityId))"
+                        + "  \(change.reason)\(typed)"
+                }.joined(separator: "\n")
             }
         }
     }

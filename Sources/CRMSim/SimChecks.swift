@@ -21,6 +21,7 @@ extension Simulation {
                     failures.append("office\(office.index) diverges on \(entity) \(id): replica \(describe(local[id])), server \(describe(serverRows[id]))")
                 }
             }
+            if try !office.replica.searchIndexIsInStep() { failures.append("office\(office.index) search index out of step with its cards") }
             let status = try office.replica.status()
             let written = try office.replica.lastWrittenSeq()
             if status.pending != 0 { failures.append("office\(office.index) still has \(status.pending) changes pending") }

@@ -86,6 +86,13 @@ public struct ClientDetail: Sendable, Equatable, Codable {
     public var balance: Int64
     /// The ledger, oldest first.
     public var ledger: [LedgerEntryView]
+    /// How many memos the card has (``memos`` may hold a window of them).
+    public var memoCount = 0
+    /// How many scheduled sessions lie ahead, and how many are done, cancelled or past
+    /// (``schedules`` may hold a window of each).
+    public var upcomingCount = 0, pastCount = 0
+    /// How many ledger entries the card has.
+    public var ledgerCount = 0
 }
 
 /// One money entry of a client, as `crm client show` lists it.
@@ -203,6 +210,18 @@ public struct ReplicaStatus: Sendable, Equatable, Codable {
     /// Whether data this user may no longer see is still in the write-ahead log, because
     /// another program was reading the replica when it was purged.
     public var purgePending = false
+    /// A long pull under way, with its progress; `nil` when none is.
+    @NullEncoded public var catchUp: CatchUp?
+}
+
+/// A page of the client list.
+public struct ClientPage: Sendable {
+    /// The clients of the page, in order.
+    public var clients: [ClientSummary]
+    /// Their order: the one asked for, or newest first for a broad search.
+    public var sort: ClientQuery.Sort
+    /// How many match, counted up to the cap asked for; `nil` when not asked.
+    public var count: Int?
 }
 
 /// Which clients `crm client list` shows.

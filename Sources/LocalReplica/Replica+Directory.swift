@@ -44,6 +44,26 @@ extension Replica {
         }
     }
 
+    /// Room names by id.
+    public func roomNames() throws -> [String: String] {
+        try read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT id, name FROM room").map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// The names of the clients with these ids that this replica holds, by id: one
+    /// indexed lookup each, so naming the clients of a page costs the page, not the office.
+    public func clientNames(of ids: some Sequence<String>) throws -> [String: String] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT name FROM client WHERE id = ?")
+            var names: [String: String] = [:]
+            for id in ids where names[id] == nil {
+                if let name = try String.fetchOne(statement, arguments: [id]) { names[id] = name }
+            }
+            return names
+        }
+    }
+
     /// The name of the client a row of `entity` belongs to, if both are on this replica.
     public func clientName(ofRow entity: String, id: String) throws -> String? {
         guard let spec = RemoteApply.spec(entity), spec.columns.contains("client_id") else { return nil }

@@ -6,47 +6,185 @@ import SyncCore
 extension Replica {
     /// Lists clients matching `query`, in its order, from its offset.
     public func clients(_ query: ClientQuery = .init()) throws -> [ClientSummary] {
-        let (conditions, found) = Self.conditions(of: query, region: configuration.phoneRegion)
-        var arguments = found
-        var sql = """
-            SELECT c.id, c.name, s.status, c.assignee_id, json_extract(c.phones, '$[0]'), json_extract(c.emails, '$[0]'),
-                   (SELECT json_group_array(tag) FROM (SELECT DISTINCT tag FROM client_tag t WHERE t.client_id = c.id ORDER BY tag))
-            FROM client c JOIN client_status s ON s.client_id = c.id
-            """
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += query.sort == .newest ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY crm_fold(c.name), c.id"
-        if query.limit != nil || query.offset > 0 {
-            sql += " LIMIT ? OFFSET ?"
-            _ = arguments.append(contentsOf: [query.limit ?? -1, query.offset])
+        try clientPage(query).clients
+    }
+
+    /// Searches matching more cards than this are listed newest first whatever the sort
+    /// asked for: sorting 100,000 matches by name to show 20 would cost a third of a second,
+    /// and the person will type more before reading them.
+    public static let broadSearch = 2_000
+
+    /// Clients matching `query`, the order they are in (the one asked for, or newest first
+    /// for a search broader than ``broadSearch``), and, with `countUpTo`, how many match,
+    /// counted up to that many. One plan and one snapshot for all three, so the full-text
+    /// index is read once.
+    public func clientPage(_ query: ClientQuery, countUpTo cap: Int? = nil) throws -> ClientPage {
+        try read { db in
+            let plan = try Self.plan(of: query, region: configuration.phoneRegion, ordered: true, db: db)
+            var (sql, arguments) = plan.select()
+            if query.limit != nil || query.offset > 0 {
+                sql += " LIMIT ? OFFSET ?"
+                _ = arguments.append(contentsOf: [query.limit ?? -1, query.offset])
+            }
+            // The page's ids first, then what a list shows of each: the status and tags of
+            // 20 cards, not of every match.
+            let ids = try String.fetchAll(db, sql: sql, arguments: arguments)
+            let details = try db.cachedStatement(sql: """
+                SELECT c.id, c.name, s.status, c.assignee_id, json_extract(c.phones, '$[0]'), json_extract(c.emails, '$[0]'),
+                       (SELECT json_group_array(tag) FROM (SELECT DISTINCT tag FROM client_tag t WHERE t.client_id = c.id ORDER BY tag))
+                FROM client c JOIN client_status s ON s.client_id = c.id WHERE c.id = ?
+                """)
+            let clients = try ids.compactMap { id in
+                try Row.fetchOne(details, arguments: [id]).map { row in
+                    ClientSummary(id: row[0], name: row[1], status: row[2], assignee: row[3], phone: row[4], email: row[5], tags: Self.decodeList(row[6]))
+                }
+            }
+            return ClientPage(clients: clients, sort: plan.sort, count: try cap.map { try plan.count(upTo: $0, db: db) })
         }
-        return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ClientSummary(id: row[0], name: row[1], status: row[2], assignee: row[3], phone: row[4], email: row[5],
-                              tags: Self.decodeList(row[6]))
+    }
+
+    /// How many clients match `query` (its limit and offset aside), counted up to `cap`
+    /// when one is given: a page needs to know whether more follow, not that a common
+    /// name matches 180,000 cards.
+    public func clientCount(_ query: ClientQuery = .init(), upTo cap: Int? = nil) throws -> Int {
+        try read { db in try Self.plan(of: query, region: configuration.phoneRegion, ordered: false, db: db).count(upTo: cap, db: db) }
+    }
+
+    /// Where a client query reads from, what filters it, and its order.
+    ///
+    /// A search first reads up to ``broadSearch`` + 1 matches from the trigram index. When
+    /// there are no more than that, the query reads those cards and sorts them as asked.
+    /// When there are more, it walks the index's matches newest first (highest row first,
+    /// the order cards reached this replica) and stops once the page is full, so neither
+    /// the page nor its count reads every match. Cards a pull left pending for the index
+    /// are checked one by one in a second arm, and left out of the index's arm.
+    private struct QueryPlan {
+        /// One SELECT of a UNION ALL: its tables, its conditions, its sort keys.
+        struct Arm {
+            var from: String
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            var keys: [String]
+        }
+
+        var arms: [Arm]
+        var sort: ClientQuery.Sort
+        var descending: Bool
+
+        /// The ids in order, without LIMIT.
+        func select() -> (String, StatementArguments) {
+            let direction = descending ? " DESC" : ""
+            if arms.count == 1, let arm = arms.first {
+                return ("SELECT c.id FROM \(arm.from)\(Self.filter(arm)) ORDER BY " + arm.keys.map { $0 + direction }.joined(separator: ", "), arm.arguments)
+            }
+            var arguments: StatementArguments = []
+            let parts = arms.map { arm -> String in
+                _ = arguments.append(contentsOf: arm.arguments)
+                return "SELECT c.id AS id, " + arm.keys.enumerated().map { "\($0.element) AS k\($0.offset)" }.joined(separator: ", ") + " FROM \(arm.from)\(Self.filter(arm))"
+            }
+            let order = arms[0].keys.enumerated().map { "k\($0.offset)\($0.element.hasSuffix("COLLATE NOCASE") ? " COLLATE NOCASE" : "")\(direction)" }
+                .joined(separator: ", ")
+            return ("SELECT id FROM (" + parts.joined(separator: " UNION ALL ") + ") ORDER BY " + order, arguments)
+        }
+
+        /// How many rows the arms give, up to `cap`.
+        func count(upTo cap: Int?, db: Database) throws -> Int {
+            var arguments: StatementArguments = []
+            var sql = arms.map { arm -> String in
+                _ = arguments.append(contentsOf: arm.arguments)
+                return "SELECT 1 FROM \(arm.from)\(Self.filter(arm))"
+            }.joined(separator: " UNION ALL ")
+            if let cap {
+                sql += " LIMIT ?"
+                _ = arguments.append(contentsOf: [cap])
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
+        }
+
+        private static func filter(_ arm: Arm) -> String {
+            arm.conditions.isEmpty ? "" : " WHERE " + arm.conditions.joined(separator: " AND ")
+        }
+    }
+
+    private static func plan(of query: ClientQuery, region: PhoneNumber.Region?, ordered: Bool, db: Database) throws -> QueryPlan {
+        let keys = query.sort == .newest ? ["c.created_at", "c.id"] : ["c.name COLLATE NOCASE", "c.id"]
+        var plan = QueryPlan(arms: [.init(from: "client c", keys: keys)], sort: query.sort, descending: query.sort == .newest)
+        let search = query.search.flatMap { ClientSearch($0, region: region) }
+        if let search, let match = search.match {
+            let pending = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM client_search_pending)")) ?? false
+            let matches = try ordered ? Int64.fetchAll(db.cachedStatement(sql: "SELECT rowid FROM client_search WHERE client_search MATCH ? LIMIT ?"),
+                                                       arguments: [match, broadSearch + 1]) : []
+            var indexed: QueryPlan.Arm
+            if ordered && matches.count <= broadSearch {
+                indexed = .init(from: "client c", conditions: ["c.rowid IN (SELECT value FROM json_each(?))"],
+                                arguments: ["[" + matches.map(String.init).joined(separator: ",") + "]"], keys: keys)
+            } else {
+                indexed = .init(from: "client_search f CROSS JOIN client c ON c.rowid = f.rowid", conditions: ["client_search MATCH ?"],
+                                arguments: [match], keys: ["f.rowid"])
+                if ordered {
+                    plan.sort = .newest
+                    plan.descending = true
+                }
+            }
+            plan.arms = [indexed]
+            if pending {
+                plan.arms[0].conditions.append("c.rowid NOT IN (SELECT client_rowid FROM client_search_pending)")
+                var scanned = QueryPlan.Arm(from: "client_search_pending p CROSS JOIN client c ON c.rowid = p.client_rowid",
+                                            keys: indexed.keys == ["f.rowid"] ? ["c.rowid"] : keys)
+                let (condition, arguments) = Self.check(search.scan)
+                scanned.conditions.append(condition)
+                scanned.arguments = arguments
+                plan.arms.append(scanned)
             }
         }
+        let (conditions, arguments) = Self.conditions(of: query, search: search)
+        for index in plan.arms.indices {
+            if query.status != nil { plan.arms[index].from += " JOIN client_status s ON s.client_id = c.id" }
+            plan.arms[index].conditions += conditions
+            _ = plan.arms[index].arguments.append(contentsOf: arguments)
+        }
+        return plan
     }
 
-    /// How many clients match `query` (its limit and offset aside).
-    public func clientCount(_ query: ClientQuery = .init()) throws -> Int {
-        let (conditions, arguments) = Self.conditions(of: query, region: configuration.phoneRegion)
-        var sql = "SELECT COUNT(*) FROM client c JOIN client_status s ON s.client_id = c.id"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        return try read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    /// A search as a check of each card's name, e-mails and phones.
+    private static func check(_ check: ClientSearch.Verification) -> (String, StatementArguments) {
+        var alternatives = ["instr(crm_fold(c.name), ?) > 0", "instr(crm_fold(c.emails), ?) > 0"]
+        var arguments: StatementArguments = [check.text, check.text]
+        for digits in check.digits {
+            alternatives.append("instr(c.phones, ?) > 0")
+            _ = arguments.append(contentsOf: [digits])
+        }
+        return ("(" + alternatives.joined(separator: " OR ") + ")", arguments)
     }
 
-    /// The SQL conditions of a query and their arguments.
-    private static func conditions(of query: ClientQuery, region: PhoneNumber.Region?) -> ([String], StatementArguments) {
+    /// Whether the search index holds exactly the name, e-mails and phones of every card
+    /// (SQLite's FTS5 integrity check against the cards themselves), once cards a pull
+    /// left pending are indexed.
+    public func searchIndexIsInStep() throws -> Bool {
+        do {
+            try flushSearchIndex()
+            // FTS5 runs its check as a write; it changes nothing.
+            try writeTransaction { db in try db.execute(sql: "INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)") }
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            return false
+        }
+    }
+
+    /// The SQL conditions of a query besides its full-text match, and their arguments.
+    private static func conditions(of query: ClientQuery, search: ClientSearch?) -> ([String], StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let search = query.search?.trimmingWhitespace(), !search.isEmpty {
-            var alternatives = ["instr(crm_fold(c.name), ?) > 0", "instr(crm_fold(c.emails), ?) > 0"]
-            _ = arguments.append(contentsOf: [SearchFolding.fold(search), SearchFolding.fold(search)])
-            for digits in Self.phoneDigits(search, region: region) {
-                alternatives.append("instr(c.phones, ?) > 0")
-                _ = arguments.append(contentsOf: [digits])
+        if let search {
+            if !search.namePrefixes.isEmpty {
+                conditions.append("(" + search.namePrefixes.map { _ in "(c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ?)" }.joined(separator: " OR ") + ")")
+                for prefix in search.namePrefixes { _ = arguments.append(contentsOf: [prefix, prefix + "\u{10FFFF}"]) }
             }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+            if let verify = search.verify {
+                let (condition, found) = Self.check(verify)
+                conditions.append(condition)
+                _ = arguments.append(contentsOf: found)
+            }
         }
         if let status = query.status {
             conditions.append("s.status = ?")
@@ -70,22 +208,10 @@ extension Replica {
         return (conditions, arguments)
     }
 
-    /// The digit strings a search text may match in the phones column: the digits as
-    /// typed, and the international form when the text reads as a phone number.
-    static func phoneDigits(_ search: String, region: PhoneNumber.Region?) -> [String] {
-        guard search.allSatisfy({ $0.isNumber || " -.()+".contains($0) }) else { return [] }
-        let digits = search.filter(\.isNumber)
-        guard digits.count >= 3 else { return [] }
-        var result = [digits]
-        if let phone = try? PhoneNumber(parsing: search, region: region), phone.e164 != "+" + digits {
-            result.append(phone.e164)
-        }
-        return result
-    }
-
-    /// A whole client card, with memos and schedules.
+    /// A client card with its memos, schedules and ledger, all of them or the `window`
+    /// of each that a screen shows.
     /// - Throws: ``ReplicaError`` `notFound` when the card is not on this replica.
-    public func client(_ id: ClientID) throws -> ClientDetail {
+    public func client(_ id: ClientID, window: CardWindow = .all) throws -> ClientDetail {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT c.id, c.name, c.phones, c.emails, c.birth_date, s.status, c.assignee_id, c.branch_id, c.dormant,
@@ -94,41 +220,67 @@ extension Replica {
                 """, arguments: [id.description]) else {
                 throw ReplicaError.notFound(.client, id.description)
             }
-            let tags = try String.fetchAll(try db.cachedStatement(sql: "SELECT DISTINCT tag FROM client_tag WHERE client_id = ? ORDER BY tag"), arguments: [id.description])
-            let memos = try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, text, type, author_id, created_at FROM memo WHERE client_id = ? ORDER BY created_at, id"), arguments: [id.description]).map {
+            let key = id.description
+            let tags = try String.fetchAll(try db.cachedStatement(sql: "SELECT DISTINCT tag FROM client_tag WHERE client_id = ? ORDER BY tag"), arguments: [key])
+            let memos = try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, text, type, author_id, created_at FROM memo WHERE client_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"),
+                                         arguments: [key, window.memos ?? -1]).reversed().map {
                 MemoView(id: $0[0], text: $0[1], type: $0[2], author: $0[3], createdAt: $0[4])
             }
-            let schedules = try Row.fetchAll(db, sql: """
-                SELECT s.id, s.starts_at, s.ends_at, s.staff_id, s.room, s.state, j.text
-                FROM schedule s LEFT JOIN journal j ON j.schedule_id = s.id
-                WHERE s.client_id = ? ORDER BY s.starts_at, s.id
-                """, arguments: [id.description]).map {
+            let now = window.now.description
+            let scheduleColumns = "SELECT s.id, s.starts_at, s.ends_at, s.staff_id, s.room, s.state, j.text FROM schedule s LEFT JOIN journal j ON j.schedule_id = s.id"
+            let upcomingRule = "s.state = 'scheduled' AND s.starts_at > ?"
+            let upcoming = try Row.fetchAll(db, sql: "\(scheduleColumns) WHERE s.client_id = ? AND \(upcomingRule) ORDER BY s.starts_at, s.id LIMIT ?",
+                                            arguments: [key, now, window.schedules ?? -1])
+            let past = try Row.fetchAll(db, sql: "\(scheduleColumns) WHERE s.client_id = ? AND NOT (\(upcomingRule)) ORDER BY s.starts_at DESC, s.id DESC LIMIT ?",
+                                        arguments: [key, now, window.schedules ?? -1])
+            let schedules = (past + upcoming).map {
                 ScheduleView(id: $0[0], start: $0[1], end: $0[2], staff: $0[3], room: $0[4], state: $0[5], journal: $0[6])
-            }
+            }.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
             let customFields = (try? JSONDecoder().decode([String: String].self, from: Data((row[10] as String).utf8))) ?? [:]
             let ledger = try Row.fetchAll(db, sql: """
-                SELECT id, kind, amount, schedule_id, note, created_at FROM ledger_entry WHERE client_id = ? ORDER BY created_at, id
-                """, arguments: [id.description]).map {
+                SELECT id, kind, amount, schedule_id, note, created_at FROM ledger_entry WHERE client_id = ? ORDER BY created_at DESC, id DESC LIMIT ?
+                """, arguments: [key, window.ledger ?? -1]).reversed().map {
                 LedgerEntryView(id: $0[0], kind: $0[1], amount: $0[2], scheduleId: $0[3], note: $0[4], createdAt: $0[5])
             }
-            let balance = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT balance FROM client_balance WHERE client_id = ?"), arguments: [id.description]) ?? 0
-            return ClientDetail(
+            let balance = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT balance FROM client_balance WHERE client_id = ?"), arguments: [key]) ?? 0
+            func count(_ sql: String, _ arguments: StatementArguments) throws -> Int { try Int.fetchOne(try db.cachedStatement(sql: sql), arguments: arguments) ?? 0 }
+            var detail = ClientDetail(
                 id: row[0], name: row[1], phones: Self.decodeList(row[2]), emails: Self.decodeList(row[3]), birthDate: row[4],
                 status: row[5], assignee: row[6], branch: row[7], dormant: row[8], archiveReason: row[9], tags: tags,
                 customFields: customFields, memos: memos, schedules: schedules, createdAt: row[11], balance: balance, ledger: ledger)
+            detail.memoCount = window.memos == nil ? memos.count : try count("SELECT COUNT(*) FROM memo WHERE client_id = ?", [key])
+            detail.upcomingCount = window.schedules == nil ? upcoming.count
+                : try count("SELECT COUNT(*) FROM schedule s WHERE s.client_id = ? AND \(upcomingRule)", [key, now])
+            detail.pastCount = window.schedules == nil ? past.count
+                : try count("SELECT COUNT(*) FROM schedule s WHERE s.client_id = ? AND NOT (\(upcomingRule))", [key, now])
+            detail.ledgerCount = window.ledger == nil ? ledger.count : try count("SELECT COUNT(*) FROM ledger_entry WHERE client_id = ?", [key])
+            return detail
         }
     }
 
-    /// Tasks, open ones first, by due date.
-    public func tasks(includeDone: Bool = false) throws -> [TaskView] {
-        try read { db in
+    /// Tasks, open ones first, by due date; only those about `client` when one is named.
+    public func tasks(includeDone: Bool = false, ofClient client: String? = nil) throws -> [TaskView] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if !includeDone { conditions.append("done = 0") }
+        if let client {
+            conditions.append("client_id = ?")
+            _ = arguments.append(contentsOf: [client])
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, title, assignee_id, due, client_id, done, kind, branch_id, detail FROM task
-                \(includeDone ? "" : "WHERE done = 0") ORDER BY done, due IS NULL, due, id
-                """).map {
+                \(filter) ORDER BY done, due IS NULL, due, id
+                """, arguments: arguments).map {
                 TaskView(id: $0[0], title: $0[1], assignee: $0[2], due: $0[3], clientId: $0[4], done: $0[5], kind: $0[6], branchId: $0[7], detail: $0[8])
             }
         }
+    }
+
+    /// How many conflict records wait for review.
+    public func conflictCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE resolved_at IS NULL") ?? 0 }
     }
 
     /// Conflict records, open ones first.
@@ -163,9 +315,16 @@ extension Replica {
                 SELECT COALESCE(SUM(last_seq - MAX(first_seq, m.acked_seq + 1) + 1), 0)
                 FROM outbox, replica_meta m WHERE m.id = 1 AND last_seq > m.acked_seq
                 """) ?? 0
-            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT site_id, user_id, server_url, last_sync_at, last_error, purge_pending FROM replica_meta WHERE id = 1"))!
+            let row = try Row.fetchOne(try db.cachedStatement(sql: """
+                SELECT site_id, user_id, server_url, last_sync_at, last_error, purge_pending, catch_up_from, pull_cursor, catch_up_head, catch_up_started_at
+                FROM replica_meta WHERE id = 1
+                """))!
+            var catchUp: CatchUp?
+            if let from: Int64 = row[6], let head: Int64 = row[8], let started: Int64 = row[9] {
+                catchUp = CatchUp(from: from, cursor: row[7], head: head, startedAt: started)
+            }
             return ReplicaStatus(pending: pending, lastSync: row[3], server: row[2], lastError: row[4], site: row[0], user: row[1], replica: path,
-                                 purgePending: row[5])
+                                 purgePending: row[5], catchUp: catchUp)
         }
     }
 

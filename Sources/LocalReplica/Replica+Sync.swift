@@ -32,7 +32,7 @@ extension Replica {
 
     /// Records the server this replica syncs with, and the staff member it belongs to.
     public func attachServer(url: String, caFile: String?, userID: String) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             try db.cachedStatement(sql: "UPDATE replica_meta SET server_url = ?, ca_file = ?, user_id = ? WHERE id = 1").execute(arguments: [url, caFile, userID])
         }
     }
@@ -42,7 +42,7 @@ extension Replica {
     /// transaction, the rows whose server version must be read back (refused, superseded or
     /// unheard-of outcomes), and returns every row still waiting for that read.
     public func recordPush(_ pushed: [RowChange], response: PushResponse, now: Timestamp) throws -> [RowsRequest.Key] {
-        try pool.write { db in
+        try writeTransaction { db in
             let bySeq = Dictionary(uniqueKeysWithValues: pushed.map { ($0.seq, $0) })
             var keys: [RowsRequest.Key] = []
             for ack in response.acks {
@@ -85,7 +85,7 @@ extension Replica {
     /// Writes the server's version of rows read back after a push. Fields with changes
     /// still pending here keep their local value (they will be settled by their own push).
     public func applyServerRows(_ response: RowsResponse) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             // The versions are as of the server's log position `response.position`. If the
             // pull already applied log entries past it, this read-back may be older than
             // them for these rows: pull again from that position, so the entries after it
@@ -126,10 +126,16 @@ extension Replica {
     /// the server processed every change up to it, so those are not replayed on top even
     /// while their acknowledgement is still on the way (the page's later entries from other
     /// sites would otherwise be hidden under them for good).
+    ///
+    /// `head` (the log's newest position, from the reply) and `more` keep the progress of a
+    /// long pull (``ReplicaStatus/catchUp``) with the cursor.
+    ///
+    /// The cards a page writes are left pending for the search index: the pull indexes
+    /// them once at its end (``flushSearchIndex()``), where FTS5 takes them in bulk.
     @discardableResult
     public func applyPulled(_ changes: [RowChange], after: Int64? = nil, ownThrough: Int64? = nil, next: Int64, now: Timestamp, revokes: [Revoke] = [],
-                            offer: Int64? = nil) throws -> Bool {
-        try pool.write { db in
+                            offer: Int64? = nil, head: Int64? = nil, more: Bool = false) throws -> Bool {
+        try writeTransaction(indexing: false) { db in
             let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT pull_cursor, logged_seq FROM replica_meta WHERE id = 1"))
             if let after, let cursor: Int64 = meta?["pull_cursor"], cursor < after { return false }
             let logged = max(meta?["logged_seq"] ?? 0, ownThrough ?? 0)
@@ -151,6 +157,16 @@ extension Replica {
                 UPDATE replica_meta SET pull_cursor = MAX(pull_cursor, ?), logged_seq = ?, last_hlc = MAX(last_hlc, ?), last_sync_at = ?, last_error = NULL,
                     offer_ack = COALESCE(?, offer_ack) WHERE id = 1
                 """, arguments: [next, logged, newest.packed, now.description, offer])
+            if let head {
+                // Progress of a long pull: begun by a page that says more follows, ended by
+                // the page that says nothing does.
+                try db.cachedStatement(sql: """
+                    UPDATE replica_meta SET catch_up_from = CASE WHEN ?1 THEN COALESCE(catch_up_from, ?2) END,
+                        catch_up_head = CASE WHEN ?1 THEN ?3 END,
+                        catch_up_started_at = CASE WHEN ?1 THEN COALESCE(catch_up_started_at, ?4) END
+                    WHERE id = 1
+                    """).execute(arguments: [more, after ?? next, head, now.unixMillis])
+            }
             return true
         }
     }
@@ -205,14 +221,14 @@ extension Replica {
         for attempt in 1...max(1, attempts) {
             let busy = try checkpointWithoutWaiting()
             if busy == 0 {
-                try pool.write { db in try db.execute(sql: "UPDATE replica_meta SET purge_pending = 0 WHERE id = 1 AND purge_pending <> 0") }
+                try writeTransaction { db in try db.execute(sql: "UPDATE replica_meta SET purge_pending = 0 WHERE id = 1 AND purge_pending <> 0") }
                 // That write went through the log again; it holds nothing purged.
                 _ = try checkpointWithoutWaiting()
                 return true
             }
             if attempt < attempts { Thread.sleep(forTimeInterval: pause) }
         }
-        try pool.write { db in try db.execute(sql: "UPDATE replica_meta SET purge_pending = 1 WHERE id = 1") }
+        try writeTransaction { db in try db.execute(sql: "UPDATE replica_meta SET purge_pending = 1 WHERE id = 1") }
         return false
     }
 
@@ -241,7 +257,7 @@ extension Replica {
     /// with (``ClockCorrection``), after the server refused them as stamped too far ahead or
     /// a reply showed the clock wrong.
     public func adoptClockOffset(serverTime: Int64, localTime: Int64) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             let offset = serverTime - localTime
             guard let meta = try Row.fetchOne(try db.cachedStatement(sql: "SELECT acked_seq, clock_offset_ms FROM replica_meta WHERE id = 1")) else { return }
             let acked: Int64 = meta["acked_seq"]
@@ -271,14 +287,14 @@ extension Replica {
 
     /// Records a successful sync.
     public func recordSyncSuccess(at time: Timestamp) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             try db.cachedStatement(sql: "UPDATE replica_meta SET last_sync_at = ?, last_error = NULL WHERE id = 1").execute(arguments: [time.description])
         }
     }
 
     /// Records why the last sync attempt failed (shown by `crm status`).
     public func recordSyncError(_ message: String) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             try db.cachedStatement(sql: "UPDATE replica_meta SET last_error = ? WHERE id = 1").execute(arguments: [message])
         }
     }

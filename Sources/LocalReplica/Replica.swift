@@ -84,7 +84,7 @@ public final class Replica: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Deleted rows are overwritten with zeros, so purged data leaves the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            db.add(function: SearchFolding.function)
+            addFunctions(to: db)
         }
         // Client cards are personal data: the file (and so its -wal and -shm) is the
         // owner's alone.
@@ -92,15 +92,46 @@ public final class Replica: Sendable {
         return try DatabasePool(path: path, configuration: config)
     }
 
+    /// Registers the SQL functions the replica's queries use (`crm_fold`, case folding
+    /// for every script) on a connection opened by other means (a benchmark's scan).
+    public static func addFunctions(to db: Database) {
+        SearchFolding.register(on: db)
+    }
+
     /// Runs `body` in one write transaction. The rows it changes and the changes it logs
     /// commit together, or, if `body` throws, not at all.
     public func write<T>(_ body: (inout ReplicaWriter) throws -> T) throws -> T {
-        try pool.write { db in
+        try writeTransaction { db in
             var writer = try ReplicaWriter(db: db, configuration: configuration)
             let result = try body(&writer)
             try writer.commitLog()
             return result
         }
+    }
+
+    /// Brings the search index in step with the cards written in the current transaction
+    /// of `db`: a program writing client rows by other means (a benchmark's baseline) calls
+    /// it before committing, as every write of the replica does.
+    public static func updateSearchIndex(in db: Database) throws {
+        try SearchIndex.flush(db)
+    }
+
+    /// Every write transaction of the replica: `body`, then, unless `indexing` is false,
+    /// the search index brought in step with the cards touched (by this transaction and
+    /// any earlier one that left them pending), before the commit.
+    func writeTransaction<T>(indexing: Bool = true, _ body: (Database) throws -> T) throws -> T {
+        try pool.write { db in
+            let result = try body(db)
+            if indexing { try SearchIndex.flush(db) }
+            return result
+        }
+    }
+
+    /// Brings the search index in step with every card left pending by pulled pages (a
+    /// pull indexes once at its end, not page by page; searches meanwhile check pending
+    /// cards one by one).
+    public func flushSearchIndex() throws {
+        try writeTransaction { _ in }
     }
 
     /// Runs read-only `body` on a consistent snapshot of the file.

@@ -1,14 +1,12 @@
 import GRDB
+import SQLiteBinding
 
 /// Case-insensitive matching for every script. SQLite's own `lower()` and `LIKE` fold
 /// ASCII only, so Cyrillic and other names would match case-sensitively; the replica
-/// registers `crm_fold(text)` on each of its connections instead.
+/// registers `crm_fold(text)` (``FoldFunction``) on each of its connections instead.
 enum SearchFolding {
-    /// `crm_fold(text)`: the text lowercased by Unicode rules; NULL stays NULL.
-    static let function = DatabaseFunction("crm_fold", argumentCount: 1, pure: true) { values in
-        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
-        return fold(text)
-    }
+    /// Registers `crm_fold` on a connection.
+    static func register(on db: Database) { FoldFunction.register(on: db) }
 
     /// Lowercases `text` the way `crm_fold` does.
     static func fold(_ text: String) -> String { text.lowercased() }

@@ -36,8 +36,10 @@ extension SQLiteSyncStorage {
                     placement[other.id] = (other.client, branches[other.client] ?? nil)
                 }
             }
+            let names = clashes.isEmpty ? [:] : try Self.names(of: booking, among: others, plan: plan, db: db)
             for clash in clashes {
-                BookingRules.tasks(for: clash, changed: booking, where: placement, hlc: state.fields.values.map(\.hlc).max() ?? .zero, into: &derived)
+                BookingRules.tasks(for: clash, changed: booking, where: placement, names: names, hlc: state.fields.values.map(\.hlc).max() ?? .zero,
+                                   into: &derived)
             }
             taskKeys.formUnion(derived.changes.map { RowKey($0.entity.name, $0.rowID) })
         }
@@ -66,6 +68,23 @@ extension SQLiteSyncStorage {
         }
         let existing = try loadRows(Set(derived.changes.map { RowKey($0.entity.name, $0.rowID) }), db: db)
         plan.add(derived, existing: Set(existing.keys))
+    }
+
+    /// The names a clash's task shows: the staff member, room and class of `booking` and the
+    /// clients of every booking involved, as the plan leaves them or as stored.
+    private static func names(of booking: BookingRules.Booking, among others: [BookingRules.Booking], plan: PushPlanner.Plan,
+                              db: Database) throws -> [String: String] {
+        var names: [String: String] = [:]
+        var wanted: [(EntityKind, String)] = []
+        if let staff = booking.staff { wanted.append((.staffUser, staff)) }
+        if let room = booking.room { wanted.append((.room, room)) }
+        if let course = booking.course { wanted.append((.course, course)) }
+        for other in [booking] + others { wanted.append((.client, other.client)) }
+        for (entity, id) in wanted where names[id] == nil {
+            let state = try plan.rows[RowKey(entity.name, id)] ?? record(entity, id, db: db)
+            if let name = state?.fields["name"]?.value.textValue { names[id] = name }
+        }
+        return names
     }
 
     private static func overlapping(_ booking: BookingRules.Booking, db: Database) throws -> [BookingRules.Booking] {

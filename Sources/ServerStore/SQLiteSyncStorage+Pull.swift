@@ -39,9 +39,10 @@ extension SQLiteSyncStorage {
             holdings = try Self.holdings(site: site, author: viewer.author, after: position, acknowledged: acknowledged, rowBudget: limit, db: db)
         }
         let logLimit = limit - holdings.snapshot.count
+        let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM change_log")) ?? 0
         if holdings.more || logLimit <= 0 {
             // More is owed: send this first, the log after it.
-            return LogPage(changes: holdings.snapshot, last: position, more: true, revokes: holdings.revokes, offer: holdings.offer)
+            return LogPage(changes: holdings.snapshot, last: position, more: true, revokes: holdings.revokes, offer: holdings.offer, head: head)
         }
         let raw = try Row.fetchAll(db.cachedStatement(sql: "SELECT position, wire, scope, client_id FROM change_log WHERE position > ? ORDER BY position LIMIT ?"),
                                    arguments: [position, logLimit + 1])
@@ -59,7 +60,7 @@ extension SQLiteSyncStorage {
             if Buckets.visible(scope, client: client, to: viewer.author) { changes.append(row[1]) }
         }
         let last: Int64 = page.last?[0] ?? position
-        return LogPage(changes: changes, last: last, more: raw.count > logLimit, revokes: holdings.revokes, offer: holdings.offer)
+        return LogPage(changes: changes, last: last, more: raw.count > logLimit, revokes: holdings.revokes, offer: holdings.offer, head: max(head, last))
     }
 
     /// Every row of a bucket, as a change that sets all its fields.

@@ -49,14 +49,17 @@ public struct LogPage: Sendable {
     /// The id of the grants and revokes this page carries, which the replica names in its
     /// next pull once it applied them; `nil` when it carries none.
     public var offer: Int64?
+    /// The log's newest position when the page was read.
+    public var head: Int64?
 
     /// Creates a page.
-    public init(changes: [String], last: Int64, more: Bool, revokes: [Revoke] = [], offer: Int64? = nil) {
+    public init(changes: [String], last: Int64, more: Bool, revokes: [Revoke] = [], offer: Int64? = nil, head: Int64? = nil) {
         self.changes = changes
         self.last = last
         self.more = more
         self.revokes = revokes
         self.offer = offer
+        self.head = head
     }
 }
 

@@ -92,8 +92,12 @@ public enum BookingRules {
     /// `where` gives each schedule's client and branch; `changed` is the schedule whose
     /// change found the clash. Task ids come from the clash, so the same clash found again
     /// does not make a second task.
+    ///
+    /// `names` gives the names of staff members, rooms, classes and clients by id, so the
+    /// task reads as people speak ("Park Jisoo is booked twice at once: sessions of Kim
+    /// Minji and Lee Hana"); an id without a name is shown as it is.
     public static func tasks(for clash: Clash, changed: Booking, where placement: [String: (client: String, branch: String?)],
-                             hlc: HLCTimestamp, into derived: inout DerivedRows) {
+                             names: [String: String] = [:], hlc: HLCTimestamp, into derived: inout DerivedRows) {
         let bookings: [String]
         let cause: [String]
         switch clash {
@@ -108,13 +112,14 @@ public enum BookingRules {
             let elsewhere = bookings.count - ids.count
             let client = ids.contains(changed.id) ? changed.client : ids.first.flatMap { placement[$0]?.client } ?? changed.client
             let others = elsewhere == 0 ? "" : " (and \(elsewhere) booking\(elsewhere == 1 ? "" : "s") at another branch)"
+            func name(_ id: String) -> String { names[id] ?? id }
+            // The sessions by their clients (a client twice when both sessions are theirs).
+            let sessions = "sessions of " + ids.map { name(placement[$0]?.client ?? changed.client) }.joined(separator: ids.count == 2 ? " and " : ", ")
             let title: String
             switch clash {
-            case .staff(let staff, _, _):
-                title = ids.count == 2 ? "Staff member \(staff) is booked twice at once: schedules \(ids[0]) and \(ids[1])"
-                    : "Staff member \(staff) is booked twice at once: schedule \(ids.joined(separator: ", "))\(others)"
-            case .room(let room, _): title = "Room \(room) is booked over its capacity: schedules \(ids.joined(separator: ", "))\(others)"
-            case .course(let course, let startsAt, _): title = "Class \(course) at \(startsAt) is over capacity: schedules \(ids.joined(separator: ", "))\(others)"
+            case .staff(let staff, _, _): title = "\(name(staff)) is booked twice at once: \(sessions)\(others)"
+            case .room(let room, _): title = "Room \(name(room)) is booked over its capacity: \(sessions)\(others)"
+            case .course(let course, let startsAt, _): title = "Class \(name(course)) at \(startsAt) is over capacity: \(sessions)\(others)"
             }
             let kind: TaskKind = if case .course = clash { .overCapacity } else { .bookingOverlap }
             derived.task(kind, title: title, assignee: nil, client: client, branch: branch, detail: ids.joined(separator: " "), hlc: hlc,

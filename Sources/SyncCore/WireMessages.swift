@@ -143,9 +143,13 @@ public struct PullResponse: Codable, Sendable {
     /// stores it with the page and sends it as `offer` in its next pull, which tells the
     /// server they were applied.
     public var offer: Int64?
+    /// The newest position of the server's log when the page was read: with `next`, how
+    /// much of the log is still ahead of this replica (progress of a long pull).
+    public var head: Int64?
 
     /// Creates a page.
-    public init(bucket: String, changes: [WireChange], next: Int64, more: Bool, serverTime: Int64, revokes: [Revoke]? = nil, offer: Int64? = nil) {
+    public init(bucket: String, changes: [WireChange], next: Int64, more: Bool, serverTime: Int64, revokes: [Revoke]? = nil, offer: Int64? = nil,
+                head: Int64? = nil) {
         self.bucket = bucket
         self.changes = changes
         self.next = next
@@ -153,6 +157,7 @@ public struct PullResponse: Codable, Sendable {
         self.serverTime = serverTime
         self.revokes = revokes
         self.offer = offer
+        self.head = head
     }
 }
 

@@ -21,11 +21,15 @@ public struct SyncConfiguration: Sendable {
     public var pushBatch = 1_000
     /// Changes per pull page. Default 5,000.
     public var pullPage = 5_000
+    /// Called after each page of a long pull with its progress (a progress bar on a
+    /// terminal); `nil` for none.
+    public var progress: (@Sendable (CatchUp) -> Void)?
 
     /// Creates a configuration.
-    public init(pushBatch: Int = 1_000, pullPage: Int = 5_000) {
+    public init(pushBatch: Int = 1_000, pullPage: Int = 5_000, progress: (@Sendable (CatchUp) -> Void)? = nil) {
         self.pushBatch = pushBatch
         self.pullPage = pullPage
+        self.progress = progress
     }
 }
 
@@ -183,6 +187,7 @@ public final class SyncClient {
     public func pullAll(wait: Int) throws -> Int {
         var pulled = 0
         var firstWait = wait
+        var reported: CatchUp?
         while true {
             guard let settings = try replica.syncSettings() else { return pulled }
             let cursor = settings.pullCursor
@@ -195,13 +200,28 @@ public final class SyncClient {
             let own = replica.siteID.description
             let ownThrough = page.changes.lazy.filter { $0.site == own }.map(\.seq).max()
             guard try replica.applyPulled(page.changes.map(\.rowChange), after: cursor, ownThrough: ownThrough, next: page.next, now: now,
-                                          revokes: page.revokes ?? [], offer: page.offer) else {
+                                          revokes: page.revokes ?? [], offer: page.offer, head: page.head, more: page.more) else {
                 // A read-back moved the cursor back while this page was on the wire.
                 continue
             }
             if !(page.revokes ?? []).isEmpty { try replica.purgeWriteAheadLog() }
             pulled += page.changes.count
-            if !page.more { return pulled }
+            if let progress = configuration.progress {
+                // The last page clears the replica's progress: report it finished.
+                if let catchUp = try replica.status().catchUp {
+                    progress(catchUp)
+                    reported = catchUp
+                } else if var finished = reported {
+                    finished.done = finished.total
+                    progress(finished)
+                    reported = nil
+                }
+            }
+            if !page.more {
+                // The pulled cards enter the search index in one go.
+                try replica.flushSearchIndex()
+                return pulled
+            }
         }
     }
 

@@ -201,6 +201,10 @@ enum PullPageEncoding {
             out.append(contentsOf: #","offer":"#.utf8)
             out.append(contentsOf: String(offer).utf8)
         }
+        if let head = page.head {
+            out.append(contentsOf: #","head":"#.utf8)
+            out.append(contentsOf: String(head).utf8)
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }

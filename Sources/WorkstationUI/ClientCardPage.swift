@@ -8,6 +8,33 @@ import LocalReplica
 struct ClientCardPage {
     let base: PageContext
     let client: ClientDetail
+    let window: CardWindow
+
+    /// Memos, schedules (each of upcoming and past) and ledger entries shown at first;
+    /// "show more" doubles them, up to ``largestWindow``.
+    static let firstWindow = (memos: 50, schedules: 20, ledger: 50)
+    static let largestWindow = 10_000
+
+    /// The window a request asks for (`?memos=`, `?schedules=`, `?ledger=`).
+    static func window(for request: UIRequest, now: Date = Date()) -> CardWindow {
+        func size(_ name: String, _ first: Int) -> Int {
+            min(max(request.query(name).flatMap(Int.init) ?? first, first), largestWindow)
+        }
+        return CardWindow(memos: size("memos", firstWindow.memos), schedules: size("schedules", firstWindow.schedules),
+                          ledger: size("ledger", firstWindow.ledger), now: Timestamp(unixMillis: Int64(now.timeIntervalSince1970 * 1000)))
+    }
+
+    /// "x of y shown" and a link that shows twice as many, when some are hidden.
+    private func more(_ parameter: String, shown: Int, of total: Int, window: Int?) -> [String: Any]? {
+        guard shown < total, let window else { return nil }
+        var items = [("memos", self.window.memos), ("schedules", self.window.schedules), ("ledger", self.window.ledger)]
+            .compactMap { name, value in value.map { URLQueryItem(name: name, value: String(name == parameter ? min(window * 2, Self.largestWindow) : $0)) } }
+        items.append(URLQueryItem(name: "lang", value: base.language.rawValue))
+        var components = URLComponents()
+        components.path = "/clients/\(client.id)"
+        components.queryItems = items
+        return ["shown": base.messages.text("card.shown", String(shown), String(total)), "link": (components.string ?? "") + "#\(parameter)"]
+    }
 
     func context() throws -> [String: Any] {
         let messages = base.messages, format = base.format
@@ -32,7 +59,7 @@ struct ClientCardPage {
                 "inRoom": schedule.room, "journal": schedule.journal, "canComplete": schedule.state == "scheduled",
             ]))
         }
-        let tasks = try base.replica.tasks().filter { $0.clientId == client.id }.map { task -> [String: Any] in
+        let tasks = try base.replica.tasks(ofClient: client.id).map { task -> [String: Any] in
             present(["title": task.title, "due": task.due.map { messages.text("tasks.due", format.date($0)) }])
         }
         let ledger = client.ledger.reversed().map { entry -> [String: Any] in
@@ -61,6 +88,10 @@ struct ClientCardPage {
             "staff": staff, "memos": memos, "memoLimit": Memo.textLimit, "counterTemplate": memoCounter,
             "upcoming": schedules.filter(\.upcoming).map(\.view), "past": schedules.filter { !$0.upcoming }.map(\.view).reversed(),
             "tasks": tasks, "ledger": ledger, "debt": client.balance < 0,
+            "moreMemos": more("memos", shown: client.memos.count, of: client.memoCount, window: window.memos) as Any,
+            "moreUpcoming": more("schedules", shown: schedules.filter(\.upcoming).count, of: client.upcomingCount, window: window.schedules) as Any,
+            "morePast": more("schedules", shown: schedules.filter { !$0.upcoming }.count, of: client.pastCount, window: window.schedules) as Any,
+            "moreLedger": more("ledger", shown: client.ledger.count, of: client.ledgerCount, window: window.ledger) as Any,
             "balance": client.balance < 0 ? messages.text("money.debt", format.amount(-client.balance)) : messages.text("money.balance", format.amount(client.balance)),
             "created": messages.text("card.created", format.dateTime(client.createdAt)),
         ])

@@ -8,6 +8,8 @@ struct ClientListPage {
     let request: UIRequest
 
     static let sizes = [10, 20, 100]
+    /// Matches counted exactly before the list says "more than".
+    static let countedMatches = 1_000
 
     /// The query the request asks for.
     var query: ClientQuery {
@@ -25,8 +27,11 @@ struct ClientListPage {
     /// The rows part (also served alone for search as you type).
     func rows() throws -> [String: Any] {
         let query = self.query
-        let clients = try base.replica.clients(query)
-        let total = try base.replica.clientCount(query)
+        // Counted only as far as a page needs: a count of every match would read the
+        // whole office when a search is as broad as one letter.
+        let countCap = max(Self.countedMatches, query.offset + (query.limit ?? 20)) + 1
+        let found = try base.replica.clientPage(query, countUpTo: countCap)
+        let clients = found.clients, order = found.sort, total = found.count ?? 0
         let memos = try base.replica.latestMemos(of: clients.map(\.id))
         let messages = base.messages
         let rows: [[String: Any]] = clients.map { client in
@@ -38,8 +43,10 @@ struct ClientListPage {
         }
         let size = query.limit ?? 20
         let page = query.offset / size + 1
-        var context: [String: Any] = ["rows": rows, "empty": rows.isEmpty, "count": messages.text("list.count", String(total)),
+        var context: [String: Any] = ["rows": rows, "empty": rows.isEmpty, "count": total < countCap ? messages.text("list.count", base.format.amount(Int64(total)))
+                                                                                    : messages.text("list.countMore", base.format.amount(Int64(countCap - 1))),
                                       "t": base.words]
+        if order != query.sort { context["broad"] = messages.text("list.broad") }
         if page > 1 { context["previous"] = link(page: page - 1) }
         if query.offset + clients.count < total { context["next"] = link(page: page + 1) }
         return context

@@ -6,11 +6,50 @@ import Foundation
 public struct LocalFormat: Sendable {
     private let locale: Locale
     private let timeZone: TimeZone
+    private let formatters: Formatters
 
     /// Formats for `language` in `timeZone` (the workstation's own by default).
     public init(language: Language, timeZone: TimeZone = .current) {
         locale = Locale(identifier: language.localeIdentifier)
         self.timeZone = timeZone
+        formatters = Formatters(locale: locale, timeZone: timeZone)
+    }
+
+    /// The formatters, made once per format: making a DateFormatter costs more than
+    /// formatting with it, and a card formats a few hundred times.
+    private final class Formatters: @unchecked Sendable {
+        // Used by one request at a time (a page's context is built on one task); the lock
+        // keeps a shared format safe all the same.
+        private let lock = NSLock()
+        private let dateTime: DateFormatter
+        private let time: DateFormatter
+        private let day: DateFormatter
+        private let number: NumberFormatter
+
+        init(locale: Locale, timeZone: TimeZone) {
+            func make(_ date: DateFormatter.Style, _ time: DateFormatter.Style, zone: TimeZone) -> DateFormatter {
+                let formatter = DateFormatter()
+                formatter.locale = locale
+                formatter.timeZone = zone
+                formatter.dateStyle = date
+                formatter.timeStyle = time
+                return formatter
+            }
+            dateTime = make(.medium, .short, zone: timeZone)
+            time = make(.none, .short, zone: timeZone)
+            day = make(.medium, .none, zone: TimeZone(identifier: "UTC")!)
+            number = NumberFormatter()
+            number.locale = locale
+            number.numberStyle = .decimal
+        }
+
+        func format(_ date: Date, withTime: Bool, withDate: Bool) -> String {
+            lock.withLock { (withDate ? (withTime ? dateTime : day) : time).string(from: date) }
+        }
+
+        func format(_ value: Int64) -> String? {
+            lock.withLock { number.string(from: NSNumber(value: value)) }
+        }
     }
 
     /// An ISO 8601 instant as a local date and time ("28 Nov 2026, 19:30"); the text as it
@@ -22,12 +61,7 @@ public struct LocalFormat: Sendable {
 
     private func instant(_ iso: String, date dateStyle: DateFormatter.Style, time timeStyle: DateFormatter.Style) -> String {
         guard let date = Self.date(iso) else { return iso }
-        let formatter = DateFormatter()
-        formatter.locale = locale
-        formatter.timeZone = timeZone
-        formatter.dateStyle = dateStyle
-        formatter.timeStyle = timeStyle
-        return formatter.string(from: date)
+        return formatters.format(date, withTime: timeStyle != .none, withDate: dateStyle != .none)
     }
 
     /// A `YYYY-MM-DD` date in the page's language.
@@ -37,20 +71,12 @@ public struct LocalFormat: Sendable {
         parser.timeZone = TimeZone(identifier: "UTC")
         parser.dateFormat = "yyyy-MM-dd"
         guard let date = parser.date(from: day) else { return day }
-        let formatter = DateFormatter()
-        formatter.locale = locale
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .none
-        return formatter.string(from: date)
+        return formatters.format(date, withTime: false, withDate: true)
     }
 
     /// An amount in minor units, grouped as the language writes numbers.
     public func amount(_ minor: Int64) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = locale
-        formatter.numberStyle = .decimal
-        return formatter.string(from: NSNumber(value: minor)) ?? String(minor)
+        formatters.format(minor) ?? String(minor)
     }
 
     /// The `datetime-local` input value of an instant in the workstation's zone.

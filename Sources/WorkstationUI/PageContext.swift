@@ -11,6 +11,9 @@ struct PageContext {
     let format: LocalFormat
     /// Staff names by id.
     let staffNames: [String: String]
+    /// The words of the catalogue, keyed for templates (`app.title` as `app_title`); made
+    /// once per page, since every item of a list carries them.
+    let words: [String: String]
 
     init(replica: Replica, access: UIAccess, language: Language) throws {
         self.replica = replica
@@ -19,11 +22,7 @@ struct PageContext {
         messages = Messages(language)
         format = LocalFormat(language: language)
         staffNames = Dictionary(try replica.staff().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// The words of the catalogue, keyed for templates (`app.title` as `app_title`).
-    var words: [String: String] {
-        Dictionary(uniqueKeysWithValues: messages.all.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
+        words = Dictionary(uniqueKeysWithValues: messages.all.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
     }
 
     /// A staff member's name (never the id, whatever the replica knows).
@@ -61,15 +60,30 @@ struct PageContext {
             sync["state"] = "online"
             sync["headline"] = messages.text("sync.online")
         }
+        if let catchUp = status.catchUp {
+            var text = messages.text("sync.progress", format.amount(catchUp.done), format.amount(catchUp.total))
+            if let left = catchUp.secondsLeft(now: Int64(Date().timeIntervalSince1970 * 1000)) {
+                text += " · " + messages.text("sync.left", duration(seconds: left))
+            }
+            sync["progress"] = ["done": catchUp.done, "total": catchUp.total, "text": text]
+        }
         if status.pending > 0 { sync["pending"] = messages.text("sync.pending", String(status.pending)) }
         sync["last"] = status.lastSync.map { messages.text("sync.last", format.dateTime($0)) } ?? messages.text("sync.never")
         if status.purgePending { sync["purge"] = messages.text("sync.purge") }
         return sync
     }
 
+    /// A time left in words: seconds under a minute and a half, then minutes, then hours.
+    func duration(seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        if whole < 90 { return messages.text("unit.seconds", String(whole)) }
+        if whole < 5_400 { return messages.text("unit.minutes", String((whole + 30) / 60)) }
+        return messages.text("unit.hours", String(whole / 3_600), String((whole % 3_600) / 60))
+    }
+
     private func counts() throws -> [String: Any] {
         var counts: [String: Any] = [:]
-        let conflicts = try replica.conflicts().count
+        let conflicts = try replica.conflictCount()
         let rejected = try replica.rejectedChanges().count
         let tasks = try replica.tasks().count
         if conflicts > 0 { counts["conflicts"] = conflicts }

@@ -11,7 +11,7 @@ struct ReviewPages {
     private func about(entity: String, id: String) -> String {
         let messages = base.messages
         let what = messages.text("entity.\(entity)")
-        if entity == "client", let id = ClientID(id), let client = try? base.replica.client(id) { return client.name }
+        if entity == "client", let name = try? base.replica.clientNames(of: [id])[id] { return name }
         if let owner = try? base.replica.clientName(ofRow: entity, id: id) { return messages.text("conflicts.about", what, owner) }
         return "\(what) \(messages.text("conflicts.deleted"))"
     }
@@ -48,8 +48,9 @@ struct ReviewPages {
     func tasks() throws -> [String: Any] {
         let messages = base.messages, format = base.format
         let me = try base.replica.owner()?.id
-        let clients = Dictionary(try base.replica.clients(.init(includeArchived: true)).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let all = try base.replica.tasks().map { task -> (mine: Bool, view: [String: Any]) in
+        let tasks = try base.replica.tasks()
+        let clients = try base.replica.clientNames(of: tasks.compactMap(\.clientId))
+        let all = tasks.map { task -> (mine: Bool, view: [String: Any]) in
             (task.assignee == me && me != nil, present([
                 "id": task.id, "title": task.title, "csrf": base.access.csrfToken, "t": base.words,
                 "client": task.clientId.flatMap { clients[$0] }, "clientId": task.clientId,

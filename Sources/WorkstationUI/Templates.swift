@@ -42,6 +42,7 @@ enum Templates {
 
     static let sync = """
         <span class="sync-state {{sync.state}}">{{sync.headline}}</span>
+        {{#sync.progress}}<span class="sync-progress"><progress value="{{done}}" max="{{total}}"></progress> {{text}}</span>{{/sync.progress}}
         {{#sync.pending}}<span class="sync-pending">{{sync.pending}}</span>{{/sync.pending}}
         <span class="sync-last">{{sync.last}}</span>
         {{#sync.error}}<span class="sync-error">{{sync.error}}</span>{{/sync.error}}
@@ -74,7 +75,7 @@ enum Templates {
         """
 
     static let rows = """
-        <p class="count">{{count}}</p>
+        <p class="count">{{count}}</p>{{#broad}}<p class="hint">{{broad}}</p>{{/broad}}
         {{#empty}}<p class="empty">{{t.list_empty}}</p>{{/empty}}
         {{^empty}}
         <table class="clients">
@@ -132,6 +133,7 @@ enum Templates {
           <ul>{{#memos}}<li id="memo-{{id}}"><p class="memo-text">{{text}}</p><p class="meta">{{kind}} · {{meta}}</p>
             <details><summary>{{t.memo_edit}}</summary><form method="post" action="/memos/{{id}}/edit"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="client" value="{{client}}"><label>{{t.memo_text}} <textarea name="text" required rows="3" data-limit="{{limit}}" data-counter="{{counterTemplate}}">{{text}}</textarea></label><output class="counter" aria-live="polite"></output><button>{{t.memo_save}}</button></form></details>
             <form method="post" action="/memos/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="client" value="{{client}}"><button class="danger">{{t.memo_delete}}</button></form></li>{{/memos}}</ul>
+          {{#moreMemos}}<p class="more">{{shown}} · <a href="{{link}}">{{t.card_more}}</a></p>{{/moreMemos}}
         </section>
         <section class="schedules"><h2>{{t.schedule_title}}</h2>
           <form method="post" action="/clients/{{client.id}}/schedules" class="book">
@@ -143,13 +145,16 @@ enum Templates {
           <h3>{{t.schedule_upcoming}}</h3>
           {{^upcoming}}<p class="empty">{{t.schedule_none}}</p>{{/upcoming}}
           <ul>{{#upcoming}}<li>{{> schedule}}</li>{{/upcoming}}</ul>
+          {{#moreUpcoming}}<p class="more">{{shown}} · <a href="{{link}}">{{t.card_more}}</a></p>{{/moreUpcoming}}
           <h3>{{t.schedule_past}}</h3>
           <ul>{{#past}}<li>{{> schedule}}</li>{{/past}}</ul>
+          {{#morePast}}<p class="more">{{shown}} · <a href="{{link}}">{{t.card_more}}</a></p>{{/morePast}}
         </section>
         <section class="tasks"><h2>{{t.tasks_title}}</h2>{{^tasks}}<p class="empty">{{t.tasks_none}}</p>{{/tasks}}<ul>{{#tasks}}<li>{{title}}{{#due}} · {{due}}{{/due}}</li>{{/tasks}}</ul></section>
         <section class="money"><h2>{{t.money_title}}</h2><p class="{{#debt}}debt{{/debt}}">{{balance}}</p>
           {{^ledger}}<p class="empty">{{t.money_none}}</p>{{/ledger}}
           <table>{{#ledger}}<tr><td>{{when}}</td><td>{{kind}}</td><td class="amount">{{amount}}</td><td>{{note}}</td></tr>{{/ledger}}</table>
+          {{#moreLedger}}<p class="more">{{shown}} · <a href="{{link}}">{{t.card_more}}</a></p>{{/moreLedger}}
         </section>
         <p class="meta">{{created}}</p>
         </article>
@@ -159,6 +164,7 @@ enum Templates {
         <span class="when">{{when}}</span> <span class="state {{state}}">{{stateLabel}}</span>{{#withStaff}} · {{t.schedule_staff}} {{withStaff}}{{/withStaff}}{{#inRoom}} · {{t.schedule_room}} {{inRoom}}{{/inRoom}}
         {{#canComplete}}<form method="post" action="/schedules/{{id}}/done" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="client" value="{{client}}"><button>{{t.schedule_done}}</button></form>{{/canComplete}}
         {{#journal}}<blockquote class="journal"><strong>{{t.schedule_journal}}:</strong> {{journal}}</blockquote>{{/journal}}
+        <details class="journal-form"><summary>{{t.journal_write}}</summary><form method="post" action="/schedules/{{id}}/journal"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="client" value="{{client}}"><label>{{t.schedule_journal}} <textarea name="text" required rows="3">{{journal}}</textarea></label><button>{{t.journal_save}}</button></form></details>
         """
 
     static let conflicts = """

@@ -16,17 +16,17 @@ struct UIRoutes: Sendable {
         router.get("/static/app.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/static/app.js") { _, _ in Self.asset(Assets.js, type: "text/javascript; charset=utf-8") }
         router.get("/clients") { request, _ in
-            try page(request) { base, ui in base.render("clients", try ClientListPage(base: base, request: ui).context()) }
+            try page(request) { base, ui in try PageRenderer.clientList(base, ui) }
         }
         router.get("/clients/rows") { request, _ in
-            try page(request) { base, ui in Templates.library.render(try ClientListPage(base: base, request: ui).rows(), withTemplate: "rows") ?? "" }
+            try page(request) { base, ui in try PageRenderer.clientRows(base, ui) }
         }
         router.get("/clients/:id") { request, context in
-            try page(request) { base, _ in
-                guard let id = context.parameters.get("id").flatMap(ClientID.init), let client = try? replica.client(id) else {
+            try page(request) { base, ui in
+                guard let id = context.parameters.get("id").flatMap(ClientID.init) else {
                     throw UIFailure(status: .notFound, message: base.messages.text("error.notFound"))
                 }
-                return base.render("card", try ClientCardPage(base: base, client: client).context())
+                return try PageRenderer.card(base, ui, id: id)
             }
         }
         router.get("/conflicts") { request, _ in try page(request) { base, _ in base.render("conflicts", try ReviewPages(base: base).conflicts()) } }
@@ -78,6 +78,12 @@ struct UIRoutes: Sendable {
         router.post("/schedules/:id/done") { request, context in
             try await write(request) { form, writer in
                 try writer.markScheduleDone(try Self.id(context.parameters.get("id"), ScheduleID.self))
+                return "/clients/\(form["client"] ?? "")"
+            }
+        }
+        router.post("/schedules/:id/journal") { request, context in
+            try await write(request) { form, writer in
+                _ = try writer.writeJournal(for: try Self.id(context.parameters.get("id"), ScheduleID.self), text: form["text"] ?? "")
                 return "/clients/\(form["client"] ?? "")"
             }
         }

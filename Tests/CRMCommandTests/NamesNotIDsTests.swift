@@ -21,4 +21,13 @@ struct NamesNotIDsTests {
         let json = try crm.json([[String: String?]].self, "staff", "list")
         #expect(json.first.map { Set($0.keys) } == ["id", "name", "role", "team", "branch"])
     }
+
+    @Test func theCardNamesTheRoomAndShowsTimesInTheWorkstationsZone() throws {
+        let crm = try CRMHarness()
+        let room = try crm.create("room", "add", "--name", "Blue room", "--capacity", "1")
+        let client = try crm.create("client", "add", "--name", "Lee Jun")
+        _ = try crm.create("schedule", "add", client, "--start", "2026-12-01T10:00:00Z", "--end", "2026-12-01T11:00:00Z", "--room", room)
+        let card = try CommandRunner.run("crm", ["client", "show", client, "--replica", crm.replica], environment: ["TZ": "Asia/Seoul"]).stdout
+        #expect(card.contains("2026-12-01 19:00 +09:00 – 2026-12-01 20:00 +09:00 scheduled in Blue room") && !card.contains(room), "\(card)")
+    }
 }

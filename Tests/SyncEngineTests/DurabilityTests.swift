@@ -28,11 +28,10 @@ struct DurabilityTests {
         let fixture = try SyncFixture()
         let replica = try fixture.replica("kim")
         _ = try replica.write { try $0.addClient(NewClient(name: "Durable Kim 7731")) }
-        let name = Data("Durable Kim 7731".utf8)
         // Committed with synchronous=NORMAL: in the WAL, not yet in the database file.
-        #expect(try Data(contentsOf: URL(fileURLWithPath: replica.path)).range(of: name) == nil)
+        #expect(try !FileBytes.contain("Durable Kim 7731", in: [replica.path]))
         _ = try SyncClient(replica: replica).pushAll()
         // Pushing checkpointed (and synced) the WAL into the file first.
-        #expect(try Data(contentsOf: URL(fileURLWithPath: replica.path)).range(of: name) != nil)
+        #expect(try FileBytes.contain("Durable Kim 7731", in: [replica.path]))
     }
 }

@@ -211,7 +211,10 @@ struct HostileStaffTests {
         let parkTasks = try park.tasks().filter { $0.kind == "booking_overlap" }
         let choiTasks = try choi.tasks().filter { $0.kind == "booking_overlap" }
         #expect(parkTasks.count == 1 && choiTasks.count == 1, "park \(parkTasks.map(\.title)), choi \(choiTasks.map(\.title))")
-        #expect(parkTasks.allSatisfy { $0.title.contains(here.description) && !$0.title.contains(there.description) && !($0.detail ?? "").contains(there.description) })
-        #expect(choiTasks.allSatisfy { $0.title.contains(there.description) && !$0.title.contains(here.description) && $0.title.contains("1 booking at another branch") })
+        // Each names its own branch's session by client and holds only its schedule's id.
+        #expect(parkTasks.allSatisfy { $0.title.contains("Seoul client") && !$0.title.contains("Busan client") && $0.detail == here.description },
+                "\(parkTasks.map(\.title))")
+        #expect(choiTasks.allSatisfy { $0.title.contains("Busan client") && !$0.title.contains("Seoul client") && $0.title.contains("1 booking at another branch")
+                                       && $0.detail == there.description }, "\(choiTasks.map(\.title))")
     }
 }

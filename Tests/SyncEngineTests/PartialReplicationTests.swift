@@ -14,11 +14,7 @@ import Testing
 struct PartialReplicationTests {
     /// Whether `text` appears in the replica file or its write-ahead log.
     private func bytes(of replica: Replica, contain text: String) throws -> Bool {
-        let needle = Data(text.utf8)
-        for path in [replica.path, replica.path + "-wal"] where FileManager.default.fileExists(atPath: path) {
-            if try Data(contentsOf: URL(fileURLWithPath: path)).range(of: needle) != nil { return true }
-        }
-        return false
+        try FileBytes.replica(replica.path, contains: text)
     }
 
     private func time(_ text: String) throws -> Timestamp { try Timestamp(parsing: text, field: "test") }

@@ -12,11 +12,7 @@ import Testing
 @Suite("Purges held up by a reader stay pending, say so, and finish later", .serialized)
 struct PurgeWhileReadTests {
     private func bytes(of path: String, contain text: String) throws -> Bool {
-        let needle = Data(text.utf8)
-        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
-            if try Data(contentsOf: URL(fileURLWithPath: file)).range(of: needle) != nil { return true }
-        }
-        return false
+        try FileBytes.replica(path, contains: text)
     }
 
     private func userID(of replica: Replica) throws -> String {

@@ -48,6 +48,8 @@ struct WritePermissionTests {
         #expect(rejected.first?.entityId == client.description)
         #expect(try demoted.client(client).memos.map(\.text) == ["Allergic to nuts."])
         #expect(try demoted.status().pending == 0)
+        let text = try CommandRunner.run("crm", ["rejected", "--replica", demoted.path]).stdout
+        #expect(text.contains("client of Kim Minji  forbidden_delete") && !text.contains(client.description), "names, not ids: \(text)")
         let audit = try SQLiteSyncStorage(path: fixture.server.db)
         let refused = try await audit.refusedChanges(limit: 10)
         #expect(refused.map(\.reason) == ["forbidden_delete"] && refused.first?.rowId == client.description)

@@ -127,7 +127,11 @@ def main():
         expect(office.locator(".card-head .status")).to_have_text("In progress")
         office.get_by_role("button", name="Mark done").click()
         expect(office.locator(".card-head .status")).to_have_text("Completed")
-        passed.append("book and complete a schedule; the status changes")
+        office.locator("details.journal-form summary").first.click()
+        office.locator("details.journal-form textarea").first.fill("읽기 연습, 다음 시간에 받아쓰기")
+        office.get_by_role("button", name="Save the journal").first.click()
+        expect(office.locator("blockquote.journal").first).to_contain_text("읽기 연습, 다음 시간에 받아쓰기")
+        passed.append("book and complete a schedule; the status changes; write its journal")
 
         # Change the assignee through the warning.
         office.locator("details.assign summary").click()
