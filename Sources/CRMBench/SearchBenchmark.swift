@@ -77,11 +77,13 @@ struct SearchBenchmark: ParsableCommand {
         return [
             ("Korean full name", korean.name),
             ("Korean surname, one syllable", String(korean.name.prefix(1))),
+            ("Korean given name, two syllables", String(korean.name.dropFirst())),
             ("Cyrillic surname, lower case", String(russian.name.split(separator: " ")[0]).lowercased()),
             ("Cyrillic common ending", "ова"),
             ("Cyrillic full name", russian.name),
             ("Latin surname", String(latin.name.split(separator: " ")[1])),
             ("two Latin letters", "an"),
+            ("two Cyrillic letters, lower case", "ив"),
             ("e-mail part", String(latin.email!.prefix(while: { $0 != "@" }))),
             ("mail domain", "gmail"),
             ("last four phone digits", String(korean.phone.suffix(4))),

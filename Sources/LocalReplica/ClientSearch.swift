@@ -48,7 +48,11 @@ struct ClientSearch: Equatable {
             match = nil
             let typed = text.trimmingWhitespace()
             var prefixes: [String] = []
-            for prefix in [typed, needle, typed.uppercased(), typed.prefix(1).uppercased() + typed.dropFirst().lowercased()] where !prefixes.contains(prefix) {
+            // Variants equal under NOCASE (they differ in ASCII case only) are one range:
+            // several would make SQLite collect and sort every match instead of walking
+            // the index in order.
+            for prefix in [typed, needle, typed.uppercased(), typed.prefix(1).uppercased() + typed.dropFirst().lowercased()]
+            where !prefixes.contains(where: { Self.asciiFolded($0) == Self.asciiFolded(prefix) }) {
                 prefixes.append(prefix)
             }
             namePrefixes = prefixes
@@ -65,6 +69,11 @@ struct ClientSearch: Equatable {
         }
         match = phrases.map(Self.quoted).joined(separator: " OR ")
         verify = narrowed ? Verification(text: needle, digits: digits) : nil
+    }
+
+    /// `text` with ASCII letters lowercased, as SQLite's NOCASE compares it.
+    static func asciiFolded(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// What the index puts before each pair of syllables in a name (`client_search_text`).

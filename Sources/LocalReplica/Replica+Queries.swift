@@ -21,14 +21,9 @@ extension Replica {
     public func clientPage(_ query: ClientQuery, countUpTo cap: Int? = nil) throws -> ClientPage {
         try read { db in
             let plan = try Self.plan(of: query, region: configuration.phoneRegion, ordered: true, db: db)
-            var (sql, arguments) = plan.select()
-            if query.limit != nil || query.offset > 0 {
-                sql += " LIMIT ? OFFSET ?"
-                _ = arguments.append(contentsOf: [query.limit ?? -1, query.offset])
-            }
             // The page's ids first, then what a list shows of each: the status and tags of
             // 20 cards, not of every match.
-            let ids = try String.fetchAll(db, sql: sql, arguments: arguments)
+            let ids = try plan.ids(limit: query.limit, offset: query.offset, db: db)
             let details = try db.cachedStatement(sql: """
                 SELECT c.id, c.name, s.status, c.assignee_id, json_extract(c.phones, '$[0]'), json_extract(c.emails, '$[0]'),
                        (SELECT json_group_array(tag) FROM (SELECT DISTINCT tag FROM client_tag t WHERE t.client_id = c.id ORDER BY tag))
@@ -71,8 +66,44 @@ extension Replica {
         var sort: ClientQuery.Sort
         var descending: Bool
 
-        /// The ids in order, without LIMIT.
-        func select() -> (String, StatementArguments) {
+        /// Whether the arms are disjoint ranges of the name index already in the order
+        /// asked for: they are read one after the other, each walking the index in order,
+        /// instead of being collected and sorted together.
+        var consecutive = false
+
+        /// The ids of a page, in order.
+        func ids(limit: Int?, offset: Int, db: Database) throws -> [String] {
+            guard consecutive else {
+                var (sql, arguments) = select(arms)
+                if limit != nil || offset > 0 {
+                    sql += " LIMIT ? OFFSET ?"
+                    _ = arguments.append(contentsOf: [limit ?? -1, offset])
+                }
+                return try String.fetchAll(db, sql: sql, arguments: arguments)
+            }
+            var ids: [String] = []
+            var skip = offset
+            for arm in arms {
+                let wanted = limit.map { $0 - ids.count } ?? -1
+                if wanted == 0 { break }
+                if skip > 0 {
+                    let here = try QueryPlan(arms: [arm], sort: sort, descending: descending).count(upTo: skip, db: db)
+                    if here < skip {
+                        skip -= here
+                        continue
+                    }
+                }
+                var (sql, arguments) = select([arm])
+                sql += " LIMIT ? OFFSET ?"
+                _ = arguments.append(contentsOf: [wanted, skip])
+                skip = 0
+                ids += try String.fetchAll(db, sql: sql, arguments: arguments)
+            }
+            return ids
+        }
+
+        /// The ids of `arms` in order, without LIMIT.
+        private func select(_ arms: [Arm]) -> (String, StatementArguments) {
             let direction = descending ? " DESC" : ""
             if arms.count == 1, let arm = arms.first {
                 return ("SELECT c.id FROM \(arm.from)\(Self.filter(arm)) ORDER BY " + arm.keys.map { $0 + direction }.joined(separator: ", "), arm.arguments)
@@ -137,6 +168,20 @@ extension Replica {
                 plan.arms.append(scanned)
             }
         }
+        if let prefixes = search?.namePrefixes, !prefixes.isEmpty {
+            // One range of the name index per way of writing the start. In name order the
+            // ranges are disjoint and sorted by their starts, so they are read one after
+            // the other; for another order they are one condition.
+            let ranges = prefixes.sorted { ClientSearch.asciiFolded($0).utf8.lexicographicallyPrecedes(ClientSearch.asciiFolded($1).utf8) }
+            let condition = "(c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ?)"
+            if query.sort == .name {
+                plan.arms = ranges.map { .init(from: "client c", conditions: [condition], arguments: [$0, $0 + "\u{10FFFF}"], keys: keys) }
+                plan.consecutive = true
+            } else {
+                plan.arms[0].conditions.append("(" + ranges.map { _ in condition }.joined(separator: " OR ") + ")")
+                for prefix in ranges { _ = plan.arms[0].arguments.append(contentsOf: [prefix, prefix + "\u{10FFFF}"]) }
+            }
+        }
         let (conditions, arguments) = Self.conditions(of: query, search: search)
         for index in plan.arms.indices {
             if query.status != nil { plan.arms[index].from += " JOIN client_status s ON s.client_id = c.id" }
@@ -176,10 +221,6 @@ extension Replica {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let search {
-            if !search.namePrefixes.isEmpty {
-                conditions.append("(" + search.namePrefixes.map { _ in "(c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ?)" }.joined(separator: " OR ") + ")")
-                for prefix in search.namePrefixes { _ = arguments.append(contentsOf: [prefix, prefix + "\u{10FFFF}"]) }
-            }
             if let verify = search.verify {
                 let (condition, found) = Self.check(verify)
                 conditions.append(condition)

@@ -85,17 +85,17 @@ enum ReplicaSchema {
             -- Two Hangul syllables or Han characters side by side in a name (a Korean given
             -- name: 민지 in 김민지) are added once more behind a char(1) marker, so a
             -- two-character search, shorter than a trigram, finds them as the phrase
-            -- char(1) || '민지'.
+            -- char(1) || '민지'. Names of printable ASCII alone skip the walk.
             CREATE VIEW client_search_text AS
             SELECT c.rowid AS client_rowid,
                    c.name || char(10) || replace(replace(replace(replace(c.emails, '[]', ''), '["', ''), '"]', ''), '","', ' ')
                           || char(10) || replace(replace(replace(replace(c.phones, '[]', ''), '["', ''), '"]', ''), '","', ' ')
-                          || char(10) || COALESCE((
+                          || char(10) || CASE WHEN c.name GLOB '*[^ -~]*' THEN COALESCE((
                               WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < length(c.name) - 1)
                               SELECT group_concat(char(1) || substr(c.name, n, 2), ' ') FROM i
                               WHERE (unicode(substr(c.name, n, 1)) BETWEEN 44032 AND 55203 OR unicode(substr(c.name, n, 1)) BETWEEN 19968 AND 40959)
                                 AND (unicode(substr(c.name, n + 1, 1)) BETWEEN 44032 AND 55203 OR unicode(substr(c.name, n + 1, 1)) BETWEEN 19968 AND 40959)
-                          ), '') AS terms
+                          ), '') ELSE '' END AS terms
             FROM client c;
 
             CREATE VIRTUAL TABLE client_search USING fts5(

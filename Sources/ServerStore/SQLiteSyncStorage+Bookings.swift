@@ -61,7 +61,8 @@ extension SQLiteSyncStorage {
                 if plan.rows[RowKey(EntityKind.schedule.name, id)]?.deleted == true { continue }
                 let fields = try StoredFields.decode(row[1])
                 guard fields["state"]?.value.textValue ?? "scheduled" == "scheduled" else { continue }
-                derived.task(.archivedBooking, title: "Schedule \(id) was booked for archived client \(state.fields["name"]?.value.textValue ?? client)",
+                let title = BookingRules.archivedBookingTitle(client: state.fields["name"]?.value.textValue ?? client, startsAt: fields["starts_at"]?.value.textValue)
+                derived.task(.archivedBooking, title: title,
                              assignee: nil, client: client, branch: state.fields["branch_id"]?.value.textValue, detail: id,
                              hlc: state.fields["archive_reason"]?.hlc ?? .zero, cause: [id])
             }

@@ -126,4 +126,11 @@ public enum BookingRules {
                          cause: cause + (branch == home ? [] : ["branch", branch ?? ""]))
         }
     }
+
+    /// The title of the task that flags a session booked for an archived client: the
+    /// client by name and the session by its start (UTC: the server knows no office's zone).
+    public static func archivedBookingTitle(client: String, startsAt: String?) -> String {
+        let when = startsAt.map { " at " + $0.prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC" } ?? ""
+        return "A session\(when) was booked for archived client \(client)"
+    }
 }

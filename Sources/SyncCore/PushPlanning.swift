@@ -197,7 +197,9 @@ struct Planning {
             if !exists, let client = state.fields["client_id"]?.value.textValue,
                let archived = rows[RowKey(EntityKind.client.name, client)], archived.fields["archive_reason"]?.value.textValue != nil {
                 // Booked offline for a client archived meanwhile: kept, and flagged.
-                derived.task(.archivedBooking, title: "Schedule \(change.rowID) was booked for archived client \(archived.fields["name"]?.value.textValue ?? client)",
+                let title = BookingRules.archivedBookingTitle(client: archived.fields["name"]?.value.textValue ?? client,
+                                                              startsAt: state.fields["starts_at"]?.value.textValue)
+                derived.task(.archivedBooking, title: title,
                              assignee: nil, client: client, branch: archived.fields["branch_id"]?.value.textValue, detail: change.rowID,
                              hlc: change.hlc, cause: [change.rowID])
             }

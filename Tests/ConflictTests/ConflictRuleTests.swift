@@ -192,6 +192,7 @@ struct ConflictRuleTests {
                 #expect(card.schedules.map(\.id) == [late.description], "archive first: \(archiveFirst)")
                 #expect(try replica.tasks().map(\.kind) == ["archived_booking"], "archive first: \(archiveFirst)")
                 #expect(try replica.tasks().first?.detail == late.description, "archive first: \(archiveFirst)")
+                #expect(try replica.tasks().first?.title == "A session at 2026-12-08 10:00 UTC was booked for archived client Kim Minji", "archive first: \(archiveFirst)")
             }
             #expect(try SQLDiff.diff(a.path, b.path) == "", "archive first: \(archiveFirst)")
         }

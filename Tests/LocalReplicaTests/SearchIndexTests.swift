@@ -33,6 +33,21 @@ struct SearchIndexTests {
         #expect(try ids(replica, "in").isEmpty)
     }
 
+    @Test func aShortSearchListsEveryWayOfWritingTheStartInNameOrderPageByPage() throws {
+        let directory = try TemporaryDirectory()
+        let replica = try ReplicaFixtures.make(in: directory)
+        let names = ["Иванов", "ИВАНОВА", "иванов-младший", "Ивлева", "Игорь", "ivan", "Ivy", "Борис"]
+        try replica.write { writer in for name in names { _ = try writer.addClient(NewClient(name: name)) } }
+        let all = try replica.clients(ClientQuery(search: "ив")).map(\.name)
+        #expect(all == ["ИВАНОВА", "Иванов", "Ивлева", "иванов-младший"], "\(all)")
+        var paged: [String] = []
+        for page in 0..<3 { paged += try replica.clients(ClientQuery(search: "ив", limit: 2, offset: page * 2)).map(\.name) }
+        #expect(paged == all)
+        #expect(try replica.clientCount(ClientQuery(search: "ив")) == 4)
+        #expect(try replica.clients(ClientQuery(search: "IV")).map(\.name) == ["ivan", "Ivy"])
+        #expect(try Set(replica.clients(ClientQuery(search: "ив", sort: .newest)).map(\.name)) == Set(all))
+    }
+
     @Test func twoHangulSyllablesOrHanCharactersMatchAnywhereInAName() throws {
         let directory = try TemporaryDirectory()
         let replica = try ReplicaFixtures.make(in: directory)
