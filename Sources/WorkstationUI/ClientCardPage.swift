@@ -68,7 +68,15 @@ struct ClientCardPage {
         }
         let status = client.status
         let staff = try base.replica.staff().map { ["value": $0.id, "label": $0.name, "selected": $0.id == client.assignee] as [String: Any] }
-        return try base.context(page: "card", title: client.name, [
+        // "Show more" only where something is hidden: an absent key, not a nil (Mustache
+        // would show a section for a nil wrapped in Any).
+        let hidden = present([
+            "moreMemos": more("memos", shown: client.memos.count, of: client.memoCount, window: window.memos),
+            "moreUpcoming": more("schedules", shown: schedules.filter(\.upcoming).count, of: client.upcomingCount, window: window.schedules),
+            "morePast": more("schedules", shown: schedules.filter { !$0.upcoming }.count, of: client.pastCount, window: window.schedules),
+            "moreLedger": more("ledger", shown: client.ledger.count, of: client.ledgerCount, window: window.ledger),
+        ])
+        return try base.context(page: "card", title: client.name, hidden.merging([
             "client": present([
                 "id": client.id, "name": client.name, "status": status, "statusLabel": messages.text("status.\(status)"),
                 "archiveReason": client.archiveReason.map { messages.text("card.archivedBecause", $0) },
@@ -88,12 +96,8 @@ struct ClientCardPage {
             "staff": staff, "memos": memos, "memoLimit": Memo.textLimit, "counterTemplate": memoCounter,
             "upcoming": schedules.filter(\.upcoming).map(\.view), "past": schedules.filter { !$0.upcoming }.map(\.view).reversed(),
             "tasks": tasks, "ledger": ledger, "debt": client.balance < 0,
-            "moreMemos": more("memos", shown: client.memos.count, of: client.memoCount, window: window.memos) as Any,
-            "moreUpcoming": more("schedules", shown: schedules.filter(\.upcoming).count, of: client.upcomingCount, window: window.schedules) as Any,
-            "morePast": more("schedules", shown: schedules.filter { !$0.upcoming }.count, of: client.pastCount, window: window.schedules) as Any,
-            "moreLedger": more("ledger", shown: client.ledger.count, of: client.ledgerCount, window: window.ledger) as Any,
             "balance": client.balance < 0 ? messages.text("money.debt", format.amount(-client.balance)) : messages.text("money.balance", format.amount(client.balance)),
             "created": messages.text("card.created", format.dateTime(client.createdAt)),
-        ])
+        ] as [String: Any]) { $1 })
     }
 }
