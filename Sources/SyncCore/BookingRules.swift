@@ -113,8 +113,9 @@ public enum BookingRules {
             let client = ids.contains(changed.id) ? changed.client : ids.first.flatMap { placement[$0]?.client } ?? changed.client
             let others = elsewhere == 0 ? "" : " (and \(elsewhere) booking\(elsewhere == 1 ? "" : "s") at another branch)"
             func name(_ id: String) -> String { names[id] ?? id }
-            // The sessions by their clients (a client twice when both sessions are theirs).
-            let sessions = "sessions of " + ids.map { name(placement[$0]?.client ?? changed.client) }.joined(separator: ids.count == 2 ? " and " : ", ")
+            // The sessions by their clients, in alphabetical order (a client twice when both
+            // sessions are theirs).
+            let sessions = "sessions of " + ids.map { name(placement[$0]?.client ?? changed.client) }.sorted().joined(separator: ids.count == 2 ? " and " : ", ")
             let title: String
             switch clash {
             case .staff(let staff, _, _): title = "\(name(staff)) is booked twice at once: \(sessions)\(others)"
