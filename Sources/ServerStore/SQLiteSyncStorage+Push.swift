@@ -55,8 +55,9 @@ extension SQLiteSyncStorage {
                                                    users: try users(of: PushPlanner.sites(in: loaded, and: site), db: db), rules: rules,
                                                    author: author?.author))
         let recalled = try recallRefusals(&plan.acks, site: site, db: db)
-        try applyBookingRules(&plan, serverSite: server, now: now, db: db)
-        try applyArchiveRules(&plan, serverSite: server, now: now, db: db)
+        let records = SQLiteRecords(db: db)
+        try BookingRuleSteps.applyBookingRules(&plan, serverSite: server, now: now, store: records)
+        try BookingRuleSteps.applyArchiveRules(&plan, serverSite: server, now: now, store: records)
         try writeRows(plan.rows, before: loaded, db: db)
         for client in plan.deletedClients { try cascadeDelete(client: client, db: db) }
         let insert = try db.cachedStatement(sql: "INSERT INTO change_log (site, seq, wire, created_at, scope, client_id, access) VALUES (?, ?, ?, ?, ?, ?, ?)")
