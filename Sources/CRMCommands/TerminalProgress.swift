@@ -1,5 +1,6 @@
 import Foundation
 import LocalReplica
+import WorkstationUI
 
 /// The progress bar of a long pull (`crm init`, `crm sync`) on standard error, shown when
 /// standard error is a terminal (or `CRM_PROGRESS=1`), so scripts reading the output see
@@ -20,7 +21,7 @@ enum TerminalProgress {
         let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled)
         var text = "\r[\(bar)] \(grouped(catchUp.done)) of \(grouped(catchUp.total)) changes"
         if catchUp.done >= catchUp.total { return text + "\n" }
-        if let left = catchUp.secondsLeft(now: now) { text += " · about \(duration(left)) left" }
+        if let left = catchUp.secondsLeft(now: now) { text += " · about \(Messages(.en).duration(seconds: left)) left" }
         return text + "   "
     }
 
@@ -33,13 +34,5 @@ enum TerminalProgress {
             out.append(digit)
         }
         return value < 0 ? "-" + out : out
-    }
-
-    /// Seconds as `8 s`, `3 min`, `2 h 5 min`.
-    static func duration(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.up))
-        if whole < 90 { return "\(whole) s" }
-        if whole < 5_400 { return "\((whole + 30) / 60) min" }
-        return "\(whole / 3_600) h \((whole % 3_600) / 60) min"
     }
 }

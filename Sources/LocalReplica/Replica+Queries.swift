@@ -142,7 +142,7 @@ extension Replica {
         var plan = QueryPlan(arms: [.init(from: "client c", keys: keys)], sort: query.sort, descending: query.sort == .newest)
         let search = query.search.flatMap { ClientSearch($0, region: region) }
         if let search, let match = search.match {
-            let pending = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM client_search_pending)")) ?? false
+            let pending = try SearchIndex.hasPending(db)
             let matches = try ordered ? Int64.fetchAll(db.cachedStatement(sql: "SELECT rowid FROM client_search WHERE client_search MATCH ? LIMIT ?"),
                                                        arguments: [match, broadSearch + 1]) : []
             var indexed: QueryPlan.Arm
@@ -319,9 +319,16 @@ extension Replica {
         }
     }
 
-    /// How many conflict records wait for review.
-    public func conflictCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE resolved_at IS NULL") ?? 0 }
+    /// What waits for someone at this workstation, counted without reading the rows: open
+    /// conflict records, refused changes, open tasks.
+    public func reviewCounts() throws -> (conflicts: Int, rejected: Int, tasks: Int) {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM conflict WHERE resolved_at IS NULL), (SELECT COUNT(*) FROM rejected_change),
+                       (SELECT COUNT(*) FROM task WHERE done = 0)
+                """)!
+            return (row[0], row[1], row[2])
+        }
     }
 
     /// Conflict records, open ones first.

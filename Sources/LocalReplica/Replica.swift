@@ -95,7 +95,7 @@ public final class Replica: Sendable {
     /// Registers the SQL functions the replica's queries use (`crm_fold`, case folding
     /// for every script) on a connection opened by other means (a benchmark's scan).
     public static func addFunctions(to db: Database) {
-        SearchFolding.register(on: db)
+        FoldFunction.register(on: db)
     }
 
     /// Runs `body` in one write transaction. The rows it changes and the changes it logs
@@ -131,6 +131,8 @@ public final class Replica: Sendable {
     /// pull indexes once at its end, not page by page; searches meanwhile check pending
     /// cards one by one).
     public func flushSearchIndex() throws {
+        // Looked at first under a read, so a pull that brought no card takes no write lock.
+        guard try read({ try SearchIndex.hasPending($0) }) else { return }
         try writeTransaction { _ in }
     }
 

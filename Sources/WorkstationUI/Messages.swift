@@ -19,6 +19,14 @@ public struct Messages: Sendable {
         return text
     }
 
+    /// A time left in words: seconds under a minute and a half, then minutes, then hours.
+    public func duration(seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        if whole < 90 { return text("unit.seconds", String(whole)) }
+        if whole < 5_400 { return text("unit.minutes", String((whole + 30) / 60)) }
+        return text("unit.hours", String(whole / 3_600), String((whole % 3_600) / 60))
+    }
+
     /// Every key of every catalogue, for the template context.
     public var all: [String: String] { catalogue }
 

@@ -63,7 +63,7 @@ struct PageContext {
         if let catchUp = status.catchUp {
             var text = messages.text("sync.progress", format.amount(catchUp.done), format.amount(catchUp.total))
             if let left = catchUp.secondsLeft(now: Int64(Date().timeIntervalSince1970 * 1000)) {
-                text += " · " + messages.text("sync.left", duration(seconds: left))
+                text += " · " + messages.text("sync.left", messages.duration(seconds: left))
             }
             sync["progress"] = ["done": catchUp.done, "total": catchUp.total, "text": text]
         }
@@ -73,19 +73,9 @@ struct PageContext {
         return sync
     }
 
-    /// A time left in words: seconds under a minute and a half, then minutes, then hours.
-    func duration(seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.up))
-        if whole < 90 { return messages.text("unit.seconds", String(whole)) }
-        if whole < 5_400 { return messages.text("unit.minutes", String((whole + 30) / 60)) }
-        return messages.text("unit.hours", String(whole / 3_600), String((whole % 3_600) / 60))
-    }
-
     private func counts() throws -> [String: Any] {
         var counts: [String: Any] = [:]
-        let conflicts = try replica.conflictCount()
-        let rejected = try replica.rejectedChanges().count
-        let tasks = try replica.tasks().count
+        let (conflicts, rejected, tasks) = try replica.reviewCounts()
         if conflicts > 0 { counts["conflicts"] = conflicts }
         if rejected > 0 { counts["rejected"] = rejected }
         if tasks > 0 { counts["tasks"] = tasks }
