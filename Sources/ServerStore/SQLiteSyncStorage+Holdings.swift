@@ -180,18 +180,4 @@ extension SQLiteSyncStorage {
                 .execute(arguments: [site, bucket.client, bucket.scope.rawValue])
         }
     }
-
-    /// Records that a tracked site holds rows of the buckets its push wrote to: it wrote
-    /// them itself. A bucket of a client this push created is held (the log brings the rest
-    /// of it, all logged after the site's cursor); any other bucket it had no holding of is
-    /// owed whole (it may lack the rest) and revoked if its user may not see it.
-    static func recordPushedBuckets(_ buckets: Set<Revoke>, site: String, newClients: (String) -> Bool, db: Database) throws {
-        guard !buckets.isEmpty,
-              try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM site_view WHERE site_id = ?)"), arguments: [site]) == true else { return }
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO site_grant (site_id, client_id, scope, state) VALUES (?, ?, ?, ?)")
-        for bucket in buckets {
-            let holding: Holding = newClients(bucket.client) ? .held : .want
-            try statement.execute(arguments: [site, bucket.client, bucket.scope.rawValue, holding.rawValue])
-        }
-    }
 }
