@@ -17,13 +17,14 @@ extension SQLiteSyncStorage {
     public func audit(visibleTo author: Permissions.Author? = nil) throws -> StoreAudit {
         try pool.read { db in
             var rows: [String: [String: [String: FieldValue]]] = [:]
-            var clients: [String: RowState?] = [:]
+            var access = AccessCache()
+            let store = SQLiteRecords(db: db)
             for entity in ReplicatedSchema.entities { rows[entity.kind.name] = [:] }
             for row in try Row.fetchAll(db, sql: "SELECT entity, row_id, fields FROM record WHERE deleted = 0") {
                 let entityName: String = row[0]
                 guard let entity = ReplicatedSchema.entity(entityName) else { continue }
                 let stored = try StoredFields.decode(row[2])
-                if let author, try !Self.visible(entity: entityName, id: row[1], fields: stored.mapValues(\.value), to: author, clients: &clients, db: db) {
+                if let author, try !RowReads.visible(entity: entityName, id: row[1], fields: stored.mapValues(\.value), to: author, access: &access, store: store) {
                     continue
                 }
                 var fields: [String: FieldValue] = [:]

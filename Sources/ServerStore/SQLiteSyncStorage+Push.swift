@@ -51,24 +51,4 @@ extension SQLiteSyncStorage {
         }
         return rows
     }
-
-    /// The client a conflict record is about: the row itself when it is a client, else that
-    /// row's client (`known` when the caller holds the row, read from the store otherwise).
-    static func conflictClient(entity: String, id: String, known: RowState?, db: Database) throws -> FieldValue? {
-        if entity == EntityKind.client.name { return .text(id) }
-        return try (known ?? loadRows([RowKey(entity, id)], db: db)[RowKey(entity, id)])?.fields["client_id"]?.value
-    }
-
-    /// Whether `author` may hold a row of `entity` with `fields` now (`clients` caches the
-    /// access of the clients looked up).
-    static func visible(entity: String, id: String, fields: [String: FieldValue], to author: Permissions.Author,
-                        clients: inout [String: RowState?], db: Database) throws -> Bool {
-        var fields = fields
-        if entity == EntityKind.conflict.name, fields["client_id"]?.textValue == nil, let about = fields["entity"]?.textValue, let aboutID = fields["entity_id"]?.textValue {
-            fields["client_id"] = try conflictClient(entity: about, id: aboutID, known: nil, db: db)
-        }
-        let placed = Buckets.place(entity: entity, rowID: id, fields: fields)
-        let client = try placed.client.flatMap { try access(ofClient: $0, cache: &clients, db: db) }
-        return Buckets.visible(placed.scope, client: client, to: author)
-    }
 }

@@ -72,6 +72,9 @@ public enum ReplicatedSchema {
     private static let timestamp = Kind.text(maxLength: 30)
     private static let flag = Kind.integer(range: 0...1)
 
+    /// Each entity's place in ``entities`` (parents before children), by name.
+    public static let tableOrder: [String: Int] = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.kind.name, $0) })
+
     /// Every replicated entity, parents before children.
     public static let entities: [Entity] = [
         Entity(kind: .branch, fields: [Field("name", .text(maxLength: 200), nullable: false, default: nil)], parent: nil),
