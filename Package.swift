@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .target(name: "CRMModel"),
@@ -58,6 +60,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PostgresStore",
+            dependencies: [
+                "CRMModel", "SyncCore", "ServerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SyncServer",
             dependencies: [
                 "CRMModel", "SyncCore", "SQLiteBinding", "ServerStore",
@@ -82,7 +94,7 @@ let package = Package(
         .target(
             name: "ServerCommands",
             dependencies: [
-                "SyncServer", "CRMModel",
+                "SyncServer", "CRMModel", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -18,7 +18,7 @@ crm_install_missing() {
 
 # What the build and the tests need.
 crm_require_packages() {
-    crm_install_missing libsqlite3-dev libcurl4-openssl-dev sqlite3 sqlite3-tools openssl
+    crm_install_missing libsqlite3-dev libcurl4-openssl-dev sqlite3 sqlite3-tools openssl postgresql postgresql-client
 }
 
 # The fault suite's tools: iptables (loss, resets, partitions), faketime (clock skew),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing system packages, validates protocol/openapi.yaml,
-# builds, runs `swift test`, fuzzes the server from its OpenAPI spec (scripts/fuzz-api.sh),
+# builds, runs `swift test`, runs the sync, conflict and permission suites again with every
+# test server on PostgreSQL (a real server the tests start), fuzzes the server from its OpenAPI spec (scripts/fuzz-api.sh),
 # runs the bounded fault suite (scripts/faults.sh), the front end in a real browser
 # (scripts/ui-tests.sh), then the deterministic simulation: CRM_SIM_SEEDS seeds
 # (default 10,000) of the release build, and its negative control (a broken memo merge
@@ -14,6 +15,8 @@ python3 -m pip install -q openapi-spec-validator >/dev/null 2>&1 || true
 python3 -m openapi_spec_validator protocol/openapi.yaml
 swift build --build-tests
 swift test
+# The same suites on the PostgreSQL store (CRM_TEST_STORE=postgres; ADR 0008, 0009).
+CRM_TEST_STORE=postgres swift test --skip-build --filter "SyncEngineTests|ConflictTests"
 # Hostile input: schemathesis with every check against a real server, bounded examples.
 bash scripts/fuzz-api.sh --examples "${CRM_FUZZ_EXAMPLES:-30}"
 # Faults: bounded runs of every nemesis against real processes (docs/reliability.md).

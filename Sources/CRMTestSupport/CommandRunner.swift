@@ -32,9 +32,15 @@ public enum CommandRunner {
     /// its result says so (`timedOut`, status of the signal).
     public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil,
                            directory: String? = nil) throws -> CommandResult {
+        try runProgram(productsDirectory + "/" + product, arguments, environment: environment, timeout: timeout, directory: directory)
+    }
+
+    /// Runs the program at `path` (a system tool such as `psql`), as ``run(_:_:environment:timeout:directory:)`` runs a product.
+    public static func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil,
+                                  directory: String? = nil) throws -> CommandResult {
         let process = Process()
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.executableURL = URL(fileURLWithPath: productsDirectory + "/" + product)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CRM_REPLICA")

@@ -1,25 +1,36 @@
 import Foundation
+import GRDB
 
 /// A real `crm-server` started as a process on a free loopback port, with a store in a
-/// temporary directory and one branch; stopped with SIGTERM when released.
+/// temporary directory (or a new PostgreSQL database when ``TestStore/isPostgres``) and one
+/// branch; stopped with SIGTERM when released.
 public final class ServerProcess {
     /// The server's base URL, e.g. `http://127.0.0.1:40123`.
     public let url: String
     /// The bound port.
     public let port: Int
-    /// The store file.
+    /// The store file (SQLite).
     public let db: String
+    /// The store's URL when it is PostgreSQL.
+    public let postgres: String?
     /// The branch created at start.
     public let branch: String
     private let process: Process
 
-    /// Creates the store, adds a branch and starts `crm-server serve --port 0`.
-    public init(in directory: TemporaryDirectory, arguments: [String] = []) throws {
+    /// The store options of `crm-server serve` and `admin`: `--db PATH` or `--postgres URL`.
+    public var storeArguments: [String] { postgres.map { ["--postgres", $0] } ?? ["--db", db] }
+
+    /// Creates the store, adds a branch and starts `crm-server serve --port 0`; with
+    /// `postgres`, on that database (by default a new one when the suite runs on PostgreSQL).
+    public init(in directory: TemporaryDirectory, arguments: [String] = [], postgres: String? = nil) throws {
         db = directory.file("org.sqlite")
-        branch = try Self.admin(["add-branch", "--db", db, "--name", "Head office", "--json"], key: "id")
+        let postgres = try postgres ?? (TestStore.isPostgres ? PostgresCluster.shared().createDatabase() : nil)
+        self.postgres = postgres
+        let store = postgres.map { ["--postgres", $0] } ?? ["--db", db]
+        branch = try Self.admin(["add-branch"] + store + ["--name", "Head office", "--json"], key: "id")
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.productsDirectory + "/crm-server")
-        process.arguments = ["serve", "--db", db, "--port", "0"] + arguments
+        process.arguments = ["serve"] + store + ["--port", "0"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -53,9 +64,15 @@ public final class ServerProcess {
 
     /// Adds a staff member and issues a device token for them.
     public func addUser(_ name: String, role: String = "executive") throws -> (id: String, token: String) {
-        let id = try Self.admin(["add-user", "--db", db, "--name", name, "--role", role, "--branch", branch, "--json"], key: "id")
-        let token = try Self.admin(["issue-token", "--db", db, "--user", id, "--device", "\(name)-pc", "--json"], key: "token")
+        let id = try Self.admin(["add-user"] + storeArguments + ["--name", name, "--role", role, "--branch", branch, "--json"], key: "id")
+        let token = try Self.admin(["issue-token"] + storeArguments + ["--user", id, "--device", "\(name)-pc", "--json"], key: "token")
         return (id, token)
+    }
+
+    /// Runs `crm-server admin SUBCOMMAND` on this server's store with `arguments`, and
+    /// returns the value of `key` in its JSON output.
+    public func admin(_ subcommand: String, _ arguments: [String], key: String) throws -> String {
+        try Self.admin([subcommand] + storeArguments + arguments, key: key)
     }
 
     /// Runs `crm-server admin …` and returns the value of `key` in its JSON output.
@@ -65,6 +82,34 @@ public final class ServerProcess {
             throw CLIError("crm-server admin \(arguments.first ?? ""): \(result.stderr)")
         }
         return value
+    }
+}
+
+extension ServerProcess {
+    /// The rows a query on the store gives, each as its columns' text (`NULL` as ""), in
+    /// the order the query gives them. The SQL must read the same on both stores.
+    public func query(_ sql: String) throws -> [[String]] {
+        if let postgres, let url = URLComponents(string: postgres) {
+            let result = try PostgresCluster.shared().psql(String(url.path.dropFirst()), ["-F", "\u{1F}", "-c", sql])
+            guard result.status == 0 else { throw CLIError("psql: \(result.stderr)") }
+            return result.stdout.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let queue = try DatabaseQueue(path: db)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { value in value.isNull ? "" : (String.fromDatabaseValue(value) ?? "\(value)") } }
+        }
+    }
+
+    /// Every row of every table of the store, as text, to compare before and after.
+    public func dumpStore() throws -> String {
+        if postgres != nil {
+            let tables = try query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").map { $0[0] }
+            return try tables.map { table in
+                "\(table)\n" + (try query("SELECT * FROM \(table) ORDER BY 1, 2")).map { $0.joined(separator: "|") }.joined(separator: "\n")
+            }.joined(separator: "\n")
+        }
+        return try ReplicaDump.dump(db)
     }
 }
 

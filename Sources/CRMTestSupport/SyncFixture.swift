@@ -35,23 +35,15 @@ public final class SyncFixture {
     /// How many times the server's log holds each (site, seq) of `site`: every value is 1
     /// when nothing was applied twice.
     public func logCounts(site: String) throws -> [Int64: Int] {
-        let queue = try DatabaseQueue(path: server.db)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            var counts: [Int64: Int] = [:]
-            for seq in try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE site = ?", arguments: [site]) { counts[seq, default: 0] += 1 }
-            return counts
-        }
+        var counts: [Int64: Int] = [:]
+        for row in try server.query("SELECT seq FROM change_log WHERE site = '\(site)'") { counts[Int64(row[0]) ?? -1, default: 0] += 1 }
+        return counts
     }
 
     /// The packed HLCs of `site`'s changes in the server's log, in order.
     public func serverLog(site: String) throws -> [Int64] {
-        let queue = try DatabaseQueue(path: server.db)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT wire FROM change_log WHERE site = ? ORDER BY position", arguments: [site]).map {
-                try JSONDecoder().decode(WireChange.self, from: Data($0.utf8)).hlc
-            }
+        try server.query("SELECT wire FROM change_log WHERE site = '\(site)' ORDER BY position").map {
+            try JSONDecoder().decode(WireChange.self, from: Data($0[0].utf8)).hlc
         }
     }
 }

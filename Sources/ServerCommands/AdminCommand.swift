@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRMModel
 import Foundation
+import PostgresStore
 import SyncServer
 
 /// `crm-server admin …`: branches, staff and device tokens, straight on the store file.
@@ -12,13 +13,23 @@ struct Admin: AsyncParsableCommand {
     )
 }
 
-/// Options every admin command shares.
+/// Options every admin command shares: the store (`--db` or `--postgres`) and `--json`.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store file.") var db: String
+    @Option(help: "The SQLite store file.") var db: String?
+    @Option(help: "The PostgreSQL store, postgres://USER@HOST[:PORT]/DATABASE.") var postgres: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
-    func open() throws -> SQLiteSyncStorage {
-        guard FileManager.default.fileExists(atPath: db) else {
+    func validate() throws {
+        guard (db == nil) != (postgres == nil) else { throw ValidationError("give one store: --db PATH or --postgres URL") }
+    }
+
+    /// Opens the store; a SQLite file must exist unless `creating`.
+    func open(creating: Bool = false) async throws -> any SyncStorage {
+        if let postgres {
+            return try await PostgresSyncStorage(location: PostgresLocation(url: postgres))
+        }
+        let db = db ?? ""
+        guard creating || FileManager.default.fileExists(atPath: db) else {
             throw ValidationError("--db: no store at \(db) (start `crm-server serve --db \(db)` once, or run add-branch to create it)")
         }
         return try SQLiteSyncStorage(path: db)
@@ -34,15 +45,13 @@ var nowMillis: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down
 struct AddBranch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add-branch", abstract: "Add a branch office.")
 
-    @Option(help: "The store file (created if missing).") var db: String
+    @OptionGroup var store: StoreOptions
     @Option(help: "The branch's name.") var name: String
-    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         let branch = try Branch(id: UUIDv7Generator().next(), name: name)
-        let storage = try SQLiteSyncStorage(path: db)
-        let id = try await storage.addBranch(name: branch.name, now: nowMillis)
-        Swift.print(json ? "{\"id\":\"\(id)\"}" : id)
+        let id = try await store.open(creating: true).addBranch(name: branch.name, now: nowMillis)
+        store.print("id", id)
     }
 }
 

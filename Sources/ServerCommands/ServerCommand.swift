@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PostgresStore
 import ServiceLifecycle
 import SyncServer
 
@@ -19,11 +20,12 @@ public struct ServerCommand: AsyncParsableCommand {
 /// `crm-server serve`.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the sync protocol on an embedded SQLite store.",
+        abstract: "Serve the sync protocol on an embedded SQLite store (--db) or on PostgreSQL (--postgres), where any number of instances share one database.",
         discussion: "Prints `listening on http://HOST:PORT` once it accepts connections. SIGTERM or SIGINT: stop accepting, finish requests in flight, close the store, exit 0."
     )
 
-    @Option(help: "The store file (created if missing).") var db: String
+    @Option(help: "The SQLite store file (created if missing).") var db: String?
+    @Option(help: "The PostgreSQL store, postgres://USER@HOST[:PORT]/DATABASE (tables created if missing).") var postgres: String?
     @Option(help: "The address to bind.") var host = "127.0.0.1"
     @Option(help: "The port; 0 binds a free one.") var port = 8080
     @Option(help: "Refuse changes stamped more than this many seconds ahead of the server's clock.") var maxSkewSeconds = 60
@@ -33,6 +35,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM file of the server's private key.") var tlsKey: String?
 
     func validate() throws {
+        guard (db == nil) != (postgres == nil) else { throw ValidationError("give one store: --db PATH or --postgres URL") }
         guard (1...3600).contains(maxWaitSeconds) else { throw ValidationError("--max-wait-seconds: must be within 1...3600") }
         guard (1...3600).contains(slowClientSeconds) else { throw ValidationError("--slow-client-seconds: must be within 1...3600") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -44,11 +47,20 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "crm.server")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        let storage: SQLiteSyncStorage
-        do {
-            storage = try SQLiteSyncStorage(path: db)
-        } catch {
-            throw ValidationError("--db: cannot open the store at \(db): \(error)")
+        let storage: any SyncStorage
+        if let postgres {
+            do {
+                storage = try await PostgresSyncStorage(location: PostgresLocation(url: postgres), logger: logger)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        } else {
+            let db = db ?? ""
+            do {
+                storage = try SQLiteSyncStorage(path: db)
+            } catch {
+                throw ValidationError("--db: cannot open the store at \(db): \(error)")
+            }
         }
         let host = host
         var configuration = ServerConfiguration(host: host, port: port, maxSkewMillis: Int64(maxSkewSeconds) * 1000,

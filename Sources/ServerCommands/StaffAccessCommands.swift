@@ -10,7 +10,7 @@ struct ListUsers: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let storage = try store.open()
+        let storage = try await store.open()
         let users = try await storage.users()
         if store.json { return Swift.print(try AdminJSON.encode(users)) }
         let branches = try await storage.branchNames()

@@ -3,10 +3,10 @@ import SyncCore
 /// Pulls and row reads, by the server's rules over any ``ViewStore``: the log filtered to
 /// what the viewer may see, after the rows of owed buckets and with the buckets it lost
 /// as revokes (``HoldingSteps``).
-enum PullSteps {
+package enum PullSteps {
     /// Whether the site's buckets are tracked: every replica of a non-executive, and of an
     /// executive who once was not (an executive sees everything, so nothing to track).
-    static func tracksGrants(_ viewer: Viewer, store: some ViewStore) throws -> Bool {
+    package static func tracksGrants(_ viewer: Viewer, store: some ViewStore) throws -> Bool {
         guard let site = viewer.site, try store.siteDevice(site) == viewer.deviceID else { return false }
         if viewer.author.role != "executive" { return true }
         return try store.siteView(site) != nil
@@ -14,7 +14,7 @@ enum PullSteps {
 
     /// A page of the log filtered to what the viewer may see; with a tracked site, the rows
     /// of owed buckets first and the buckets it lost as revokes.
-    static func pull(after position: Int64, limit: Int, viewer: Viewer?, site: String?, offer acknowledged: Int64, store: some ViewStore) throws -> LogPage {
+    package static func pull(after position: Int64, limit: Int, viewer: Viewer?, site: String?, offer acknowledged: Int64, store: some ViewStore) throws -> LogPage {
         var holdings = HoldingSteps.Reply()
         if let viewer, let site {
             holdings = try HoldingSteps.holdings(site: site, author: viewer.author, after: position, acknowledged: acknowledged, rowBudget: limit, store: store)

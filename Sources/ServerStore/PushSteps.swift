@@ -4,10 +4,10 @@ import SyncCore
 /// transaction: the batch checked, the rows it touches loaded, the plan made
 /// (``PushPlanner``), booking and archive rules run, rows written, cascades made, each
 /// entry placed in its bucket and appended to the log last, progress and refusals recorded.
-enum PushSteps {
+package enum PushSteps {
     /// Plans and writes a batch. `author` is the pushing device, whose rights each change
     /// is checked against; `nil` for the server's own writes.
-    static func apply(_ changes: [WireChange], site: String, now: Int64, maxSkewMillis: Int64,
+    package static func apply(_ changes: [WireChange], site: String, now: Int64, maxSkewMillis: Int64,
                       rules: PushPlanner.Rules = .init(), author: Device? = nil, store: some RecordStore) throws -> Result<PushResponse, ErrorResponse> {
         let applied = try store.appliedSeq(site: site)
         if let refusal = PushPlanner.checkBatch(changes, appliedThrough: applied, now: now, maxSkewMillis: maxSkewMillis) {
@@ -40,24 +40,25 @@ enum PushSteps {
         var entries: [LogEntry] = []
         var ackIndices: [Int?] = []
         // Rows made by rule take the server's next sequence numbers (after the change that
-        // caused them, when the server itself is writing).
-        var serverSeq = max(try store.nextServerSeq(), site == server ? plan.appliedThrough + 1 : 1)
-        let firstServerSeq = serverSeq
+        // caused them, when the server itself is writing), read only when there are some: a
+        // store may lock them.
+        var serverSeq: Int64?
         for entry in plan.log {
             if entry.ackIndex != nil {
                 entries.append(placement.entry(entry.change, site: site, now: now))
             } else {
                 // A row made by rule: logged as the server's own change.
                 let derived = entry.change
-                let change = RowChange(seq: serverSeq, hlc: derived.hlc, entity: derived.entity, rowID: derived.rowID, operation: derived.operation, fields: derived.fields)
-                serverSeq += 1
+                let seq = try serverSeq ?? max(try store.nextServerSeq(), site == server ? plan.appliedThrough + 1 : 1)
+                serverSeq = seq + 1
+                let change = RowChange(seq: seq, hlc: derived.hlc, entity: derived.entity, rowID: derived.rowID, operation: derived.operation, fields: derived.fields)
                 entries.append(placement.entry(change, site: server, now: now))
             }
             ackIndices.append(entry.ackIndex)
         }
         try recordPushedBuckets(placement.pushedBuckets(entries, ackIndices: ackIndices), site: site,
                                 newClients: { loaded[RowKey(EntityKind.client.name, $0)] == nil }, store: store)
-        if serverSeq != firstServerSeq {
+        if let serverSeq {
             try store.setNextServerSeq(serverSeq)
             try store.recordApplied(site: server, through: serverSeq - 1)
         }

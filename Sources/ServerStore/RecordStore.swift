@@ -5,7 +5,7 @@ import SyncCore
 /// refusal audit. A store implements it with its own SQL; the rules (``PushSteps``,
 /// ``BookingRuleSteps``, ``PullSteps``, ``HoldingSteps``) are written once over it, so the
 /// SQLite store and the PostgreSQL store apply the same rules (issue 14, ADR 0008).
-protocol RecordStore {
+package protocol RecordStore {
     /// The stored state of each key that exists (tombstones included).
     func rows(_ keys: Set<RowKey>) throws -> [RowKey: RowState]
     /// Inserts or replaces rows; each names the client it belongs to (none for clients
@@ -55,31 +55,31 @@ protocol RecordStore {
 }
 
 /// A row as a store keeps it: its state, and the client it belongs to.
-struct StoredRow {
+package struct StoredRow {
     /// Entity and id.
-    var key: RowKey
+    package var key: RowKey
     /// Fields and tombstone.
-    var state: RowState
+    package var state: RowState
     /// The client it belongs to; `nil` for clients and organisation rows.
-    var client: String?
+    package var client: String?
 }
 
 /// One entry of the global log, before it has a position.
-struct LogEntry {
+package struct LogEntry {
     /// The site whose change it is.
-    var site: String
+    package var site: String
     /// Its sequence number there.
-    var seq: Int64
+    package var seq: Int64
     /// The change's wire JSON, without position.
-    var wire: String
+    package var wire: String
     /// Server time of the push, Unix milliseconds.
-    var createdAt: Int64
+    package var createdAt: Int64
     /// The bucket scope it belongs to.
-    var scope: Buckets.Scope
+    package var scope: Buckets.Scope
     /// The client of its bucket, when it has one.
-    var client: String?
+    package var client: String?
     /// 2 when it creates a client, 1 when it moves, reassigns or deletes one, else 0.
-    var access: Int64
+    package var access: Int64
 }
 
 extension RecordStore {

@@ -34,7 +34,7 @@ public enum RowReads {
         }
     }
 
-    static func rows(_ keys: [RowsRequest.Key], viewer: Viewer?, store: some ViewStore) throws -> RowsResponse {
+    package static func rows(_ keys: [RowsRequest.Key], viewer: Viewer?, store: some ViewStore) throws -> RowsResponse {
         let position = try store.logHead()
         // Each key once, asking for children if any of its copies did.
         var order: [RowKey] = []

@@ -19,33 +19,18 @@ extension SQLiteSyncStorage {
 
     public func addBranch(name: String, now: Int64) async throws -> String {
         let id = ids.next().uuidString.lowercased()
-        try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .branch, rowID: id, operation: .set, fields: [FieldAssignment("name", .text(name))]), now: now)
+        try await pool.write { db in try ServerWrites.addBranch(id: id, name: name, now: now, store: SQLiteRecords(db: db)) }
         return id
     }
 
     public func addUser(name: String, role: String, team: String, branch: String, now: Int64) async throws -> String {
-        let exists = try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'branch' AND row_id = ? AND deleted = 0)", arguments: [branch]) ?? false
-        }
-        guard exists else { throw StorageError("--branch: branch \(branch) not found") }
         let id = ids.next().uuidString.lowercased()
-        try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .staffUser, rowID: id, operation: .set, fields: [
-            FieldAssignment("name", .text(name)), FieldAssignment("role", .text(role)), FieldAssignment("team", .text(team)),
-            FieldAssignment("branch_id", .text(branch)),
-        ]), now: now)
+        try await pool.write { db in try ServerWrites.addUser(id: id, name: name, role: role, team: team, branch: branch, now: now, store: SQLiteRecords(db: db)) }
         return id
     }
 
-    /// Changes a staff member's role and, when given, branch. Their replicas gain and lose
-    /// buckets on their next pull.
     public func setRole(user: String, role: String, branch: String?, now: Int64) async throws {
-        let exists = try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE entity = 'staff_user' AND row_id = ? AND deleted = 0)", arguments: [user]) ?? false
-        }
-        guard exists else { throw StorageError("--user: staff user \(user) not found") }
-        var fields = [FieldAssignment("role", .text(role))]
-        if let branch { fields.append(FieldAssignment("branch_id", .text(branch))) }
-        try await writeAsServer(RowChange(seq: 0, hlc: .zero, entity: .staffUser, rowID: user, operation: .set, fields: fields), now: now)
+        try await pool.write { db in try ServerWrites.setRole(user: user, role: role, branch: branch, now: now, store: SQLiteRecords(db: db)) }
     }
 
     public func addDevice(user: String, name: String, tokenHash: String) async throws -> String {
@@ -116,28 +101,6 @@ extension SQLiteSyncStorage {
                 """, arguments: [limit]).reversed().map {
                 RefusedChange(at: $0[0], userId: $0[1], site: $0[2], seq: $0[3], entity: $0[4], rowId: $0[5], fields: $0[6], reason: $0[7], detail: $0[8])
             }
-        }
-    }
-
-    /// Applies a change made by the server itself (admin commands) through the same planner
-    /// as pushes, under the server's own site id and sequence, so replicas pull it.
-    private func writeAsServer(_ change: RowChange, now: Int64) async throws {
-        try await pool.write { db in
-            let meta = try Row.fetchOne(db, sql: "SELECT site_id, next_seq FROM server_meta WHERE id = 1")!
-            let site: String = meta[0]
-            let seq: Int64 = meta[1]
-            let stamped = RowChange(seq: seq, hlc: HLCTimestamp(millis: now, counter: 0), entity: change.entity, rowID: change.rowID,
-                                    operation: change.operation, fields: change.fields)
-            let result = try Self.apply([WireChange(stamped)], site: site, db: db, now: now, maxSkewMillis: .max / 2)
-            switch result {
-            case .failure(let error):
-                throw StorageError(error.error.message)
-            case .success(let response):
-                if let ack = response.acks.first, ack.status == .rejected {
-                    throw StorageError(ack.detail ?? ack.reason ?? "refused")
-                }
-            }
-            try db.execute(sql: "UPDATE server_meta SET next_seq = MAX(next_seq, ?) WHERE id = 1", arguments: [seq + 1])
         }
     }
 }

@@ -168,20 +168,20 @@ public final class SQLiteSyncStorage: SyncStorage {
 }
 
 /// A record's fields as the store keeps them: `{"name":{"v":…,"h":…,"s":…},…}`.
-enum StoredFields {
+package enum StoredFields {
     private struct Version: Decodable {
         let v: FieldValue
         let h: Int64
         let s: String
     }
 
-    static func decode(_ json: String) throws -> [String: FieldState] {
+    package static func decode(_ json: String) throws -> [String: FieldState] {
         try JSONDecoder().decode([String: Version].self, from: Data(json.utf8)).mapValues {
             FieldState(value: $0.v, hlc: HLCTimestamp(packed: $0.h), site: $0.s)
         }
     }
 
-    static func encode(_ fields: [String: FieldState]) -> String {
+    package static func encode(_ fields: [String: FieldState]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(fields.count * 64)
         out.append(UInt8(ascii: "{"))

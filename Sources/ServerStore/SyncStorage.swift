@@ -102,6 +102,9 @@ public protocol SyncStorage: Sendable {
 
     /// Adds a branch; returns its id.
     func addBranch(name: String, now: Int64) async throws -> String
+    /// Changes a staff member's role and, when given, branch; their replicas gain and lose
+    /// buckets on their next pull.
+    func setRole(user: String, role: String, branch: String?, now: Int64) async throws
     /// Adds a staff member; returns their id.
     func addUser(name: String, role: String, team: String, branch: String, now: Int64) async throws -> String
     /// Stores a device token (hashed) for `user`; returns the device's id.
@@ -136,6 +139,16 @@ public struct StaffMember: Sendable, Codable, Equatable {
     /// Whether they were deleted (their tokens open nothing).
     public var deleted: Bool
 
+    /// Creates a staff member's entry.
+    public init(id: String, name: String, role: String, team: String, branch: String?, deleted: Bool) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.team = team
+        self.branch = branch
+        self.deleted = deleted
+    }
+
     /// Every key, `branch` as null when there is none.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -156,6 +169,13 @@ public struct DeviceTokenInfo: Sendable, Codable, Equatable {
     public var createdAt: Int64
     /// When it was revoked, if it was.
     public var revokedAt: Int64?
+
+    /// Creates a token's entry.
+    public init(device: String, createdAt: Int64, revokedAt: Int64?) {
+        self.device = device
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 
     /// Every key, `revokedAt` as null while the token is active.
     public func encode(to encoder: any Encoder) throws {
@@ -186,6 +206,19 @@ public struct RefusedChange: Sendable, Codable, Equatable {
     public var reason: String
     /// What was refused and why.
     public var detail: String?
+
+    /// Creates an audit entry.
+    public init(at: Int64, userId: String?, site: String, seq: Int64, entity: String, rowId: String, fields: String?, reason: String, detail: String?) {
+        self.at = at
+        self.userId = userId
+        self.site = site
+        self.seq = seq
+        self.entity = entity
+        self.rowId = rowId
+        self.fields = fields
+        self.reason = reason
+        self.detail = detail
+    }
 }
 
 /// A storage operation was refused for a reason the caller can show.

@@ -4,7 +4,7 @@ import SyncCore
 /// tracked site, one transaction): the log, clients' access, rows by client and each
 /// site's holdings. A store implements SQL only; ``PullSteps`` and ``HoldingSteps`` hold
 /// the rules (ADR 0008).
-protocol ViewStore {
+package protocol ViewStore {
     /// The stored state of each key that exists (tombstones included).
     func rows(_ keys: Set<RowKey>) throws -> [RowKey: RowState]
     /// The stored client of each key that exists, and whether it is deleted, without
@@ -49,28 +49,43 @@ protocol ViewStore {
 }
 
 /// A logged change as pulls read it.
-struct LoggedEntry {
+package struct LoggedEntry {
     /// Its position in the global log.
-    var position: Int64
+    package var position: Int64
     /// The change's wire JSON.
-    var wire: String
+    package var wire: String
     /// Its bucket's scope (`nil` for entries logged before scopes were kept).
-    var scope: Buckets.Scope?
+    package var scope: Buckets.Scope?
     /// Its bucket's client.
-    var client: String?
+    package var client: String?
+
+    /// Creates an entry.
+    package init(position: Int64, wire: String, scope: Buckets.Scope?, client: String?) {
+        self.position = position
+        self.wire = wire
+        self.scope = scope
+        self.client = client
+    }
 }
 
 /// What decides who sees a client.
-struct ClientAccess: Equatable {
+package struct ClientAccess: Equatable {
     /// Whether it is deleted (it stays visible as it last was).
-    var deleted: Bool
+    package var deleted: Bool
     /// Its branch.
-    var branch: String?
+    package var branch: String?
     /// Its assigned staff member.
-    var assignee: String?
+    package var assignee: String?
+
+    /// Creates an access.
+    package init(deleted: Bool, branch: String?, assignee: String?) {
+        self.deleted = deleted
+        self.branch = branch
+        self.assignee = assignee
+    }
 
     /// A row state holding only these fields, as ``Buckets/visible(_:client:to:)`` reads it.
-    var state: RowState {
+    package var state: RowState {
         var fields: [String: FieldState] = [:]
         if let branch { fields["branch_id"] = FieldState(value: .text(branch), hlc: .zero, site: "") }
         if let assignee { fields["assignee_id"] = FieldState(value: .text(assignee), hlc: .zero, site: "") }
@@ -79,15 +94,24 @@ struct ClientAccess: Equatable {
 }
 
 /// A tracked site's record of its offers and of the last examination of its access.
-struct SiteView {
+package struct SiteView {
     /// The id of the last offer made.
-    var offerID: Int64
+    package var offerID: Int64
     /// The offer waiting for acknowledgement (JSON), if any.
-    var pending: String?
+    package var pending: String?
     /// The log position through which access was examined.
-    var reconciledAt: Int64?
+    package var reconciledAt: Int64?
     /// The role and branch of the user it was examined for.
-    var role: String?
+    package var role: String?
     /// See `role`.
-    var branch: String?
+    package var branch: String?
+
+    /// Creates a view record.
+    package init(offerID: Int64, pending: String?, reconciledAt: Int64?, role: String?, branch: String?) {
+        self.offerID = offerID
+        self.pending = pending
+        self.reconciledAt = reconciledAt
+        self.role = role
+        self.branch = branch
+    }
 }

@@ -64,13 +64,13 @@ struct BadRequestTests {
         let headers = ["Authorization": "Bearer \(user.token)", "Content-Type": "application/json"]
         let registered = try http.send(method: "POST", url: server.url + "/v1/register", headers: headers, body: Data(#"{"site":"\#(site)"}"#.utf8), timeout: 10)
         #expect(registered.status == 200)
-        let before = try ReplicaDump.dump(server.db)
+        let before = try server.dumpStore()
         let result = try http.send(method: "POST", url: server.url + bad.path, headers: headers, body: bad.body(site), timeout: 30)
         #expect(result.status == bad.status)
         let error = try JSONDecoder().decode(ErrorResponse.self, from: result.body)
         #expect(error.error.code == bad.code, "\(error.error.message)")
         #expect(!error.error.message.isEmpty)
-        #expect(try ReplicaDump.dump(server.db) == before)
+        #expect(try server.dumpStore() == before)
     }
 
     @Test func anotherMethodOnAProtocolPathGets405NamingTheAllowedOne() throws {
@@ -102,7 +102,7 @@ struct BadRequestTests {
         let user = try server.addUser("kim")
         let replica = directory.file("kim.crm")
         #expect(try CommandRunner.run("crm", ["init", "--replica", replica, "--server", server.url, "--token", user.token]).status == 0)
-        let revoke = try CommandRunner.run("crm-server", ["admin", "revoke-token", "--db", server.db, "--token", user.token])
+        let revoke = try CommandRunner.run("crm-server", ["admin", "revoke-token"] + server.storeArguments + ["--token", user.token])
         #expect(revoke.status == 0)
         let sync = try CommandRunner.run("crm", ["sync", "--replica", replica])
         #expect(sync.status != 0)
@@ -127,7 +127,7 @@ struct BadRequestTests {
         try daemon.run()
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         Thread.sleep(forTimeInterval: 0.5)
-        #expect(try CommandRunner.run("crm-server", ["admin", "revoke-token", "--db", server.db, "--token", user.token]).status == 0)
+        #expect(try CommandRunner.run("crm-server", ["admin", "revoke-token"] + server.storeArguments + ["--token", user.token]).status == 0)
         // A local write makes the daemon talk to the server at once.
         #expect(try CommandRunner.run("crm", ["client", "add", "--name", "Kim", "--replica", replica]).status == 0)
         let deadline = Date().addingTimeInterval(10)

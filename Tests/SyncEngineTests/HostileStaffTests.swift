@@ -196,8 +196,8 @@ struct HostileStaffTests {
         try fixture.sync(kim)
         let busan = try kim.write { try $0.addBranch(name: "Busan") }
         try fixture.sync(kim)
-        let choiID = try ServerProcess.admin(["add-user", "--db", fixture.server.db, "--name", "choi", "--role", "manager", "--branch", busan.description, "--json"], key: "id")
-        let choiToken = try ServerProcess.admin(["issue-token", "--db", fixture.server.db, "--user", choiID, "--device", "choi-pc", "--json"], key: "token")
+        let choiID = try ServerProcess.admin(["add-user"] + fixture.server.storeArguments + ["--name", "choi", "--role", "manager", "--branch", busan.description, "--json"], key: "id")
+        let choiToken = try ServerProcess.admin(["issue-token"] + fixture.server.storeArguments + ["--user", choiID, "--device", "choi-pc", "--json"], key: "token")
         let choi = try Replica.create(at: fixture.directory.file("choi.crm"))
         _ = try SyncClient.register(replica: choi, serverURL: fixture.server.url, token: choiToken, caFile: nil)
         let teacher = try #require(UserID(try DatabaseQueue(path: kim.path).read { db in try String.fetchOne(db, sql: "SELECT user_id FROM replica_meta") } ?? ""))

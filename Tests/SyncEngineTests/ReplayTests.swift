@@ -32,14 +32,14 @@ struct ReplayTests {
         let http = CurlHTTPClient()
         let first = try http.send(method: "POST", url: server.url + "/v1/push", headers: headers, body: Self.body(), timeout: 10)
         #expect(first.status == 200)
-        let before = try ReplicaDump.dump(server.db)
+        let before = try server.dumpStore()
         for _ in 0..<3 {
             let replay = try http.send(method: "POST", url: server.url + "/v1/push", headers: headers, body: Self.body(), timeout: 10)
             #expect(replay.status == 200)
             let response = try JSONDecoder().decode(PushResponse.self, from: replay.body)
             #expect(response.acks.map(\.status) == [.duplicate])
         }
-        #expect(try ReplicaDump.dump(server.db) == before)
+        #expect(try server.dumpStore() == before)
     }
 
     @Test func replayedPushUnderAnotherDevicesTokenIsRefusedAsForeign() throws {
@@ -47,12 +47,12 @@ struct ReplayTests {
         let server = try ServerProcess(in: directory)
         _ = try registered(server, try server.addUser("kim").token)
         let mallory = try server.addUser("mallory").token
-        let before = try ReplicaDump.dump(server.db)
+        let before = try server.dumpStore()
         let replay = try CurlHTTPClient().send(method: "POST", url: server.url + "/v1/push",
                                                headers: ["Authorization": "Bearer \(mallory)", "Content-Type": "application/json"], body: Self.body(), timeout: 10)
         #expect(replay.status == 403)
         #expect(try JSONDecoder().decode(ErrorResponse.self, from: replay.body).error.code == "site_not_registered")
-        #expect(try ReplicaDump.dump(server.db) == before)
+        #expect(try server.dumpStore() == before)
     }
 
     @Test func pushWithARevokedTokenIsRefusedAndStoresNothing() throws {
@@ -60,11 +60,11 @@ struct ReplayTests {
         let server = try ServerProcess(in: directory)
         let token = try server.addUser("kim").token
         let headers = try registered(server, token)
-        #expect(try CommandRunner.run("crm-server", ["admin", "revoke-token", "--db", server.db, "--token", token]).status == 0)
-        let before = try ReplicaDump.dump(server.db)
+        #expect(try CommandRunner.run("crm-server", ["admin", "revoke-token"] + server.storeArguments + ["--token", token]).status == 0)
+        let before = try server.dumpStore()
         let stale = try CurlHTTPClient().send(method: "POST", url: server.url + "/v1/push", headers: headers, body: Self.body(), timeout: 10)
         #expect(stale.status == 401)
-        #expect(try ReplicaDump.dump(server.db) == before)
+        #expect(try server.dumpStore() == before)
     }
 
     @Test func changeClaimingAnotherSiteIsLoggedUnderTheSiteThatPushedIt() throws {
@@ -74,11 +74,9 @@ struct ReplayTests {
         _ = try registered(server, try server.addUser("lee").token, site: Self.otherSite)
         let reply = try CurlHTTPClient().send(method: "POST", url: server.url + "/v1/push", headers: headers, body: Self.body(changeSite: Self.otherSite), timeout: 10)
         #expect(reply.status == 200)
-        let queue = try DatabaseQueue(path: server.db)
-        defer { try? queue.close() }
-        let sites = try queue.read { db in try String.fetchAll(db, sql: "SELECT json_extract(wire, '$.site') FROM change_log WHERE json_extract(wire, '$.r') = ?", arguments: [Self.row]) }
+        let sites = try server.query("SELECT site FROM change_log WHERE wire LIKE '%\(Self.row)%'").map { $0[0] }
         #expect(sites == [Self.site])
-        let applied = try queue.read { db in try Int64.fetchOne(db, sql: "SELECT applied_seq FROM site_state WHERE site_id = ?", arguments: [Self.otherSite]) }
-        #expect(applied == nil || applied == 0)
+        let applied = try server.query("SELECT applied_seq FROM site_state WHERE site_id = '\(Self.otherSite)'").first?.first
+        #expect(applied == nil || applied == "0")
     }
 }

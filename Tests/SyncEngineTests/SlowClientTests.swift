@@ -35,7 +35,7 @@ struct SlowClientTests {
         let http = CurlHTTPClient()
         let headers = ["Authorization": "Bearer \(user.token)", "Content-Type": "application/json"]
         #expect(try http.send(method: "POST", url: server.url + "/v1/register", headers: headers, body: Data(#"{"site":"\#(site)"}"#.utf8), timeout: 10).status == 200)
-        let before = try ReplicaDump.dump(server.db)
+        let before = try server.dumpStore()
         let connection = try RawConnection(port: server.port)
         connection.send("POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(user.token)\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"site\":\"\(site)\",\"changes\":[")
         let started = Date()
@@ -43,7 +43,7 @@ struct SlowClientTests {
         #expect(result.text.hasPrefix("HTTP/1.1 408"), "reply: \(result.text)")
         #expect(result.text.contains("body_timeout"))
         #expect(Date().timeIntervalSince(started) < 5)
-        #expect(try ReplicaDump.dump(server.db) == before)
+        #expect(try server.dumpStore() == before)
     }
 
     @Test func slowClientLimitDoesNotCutALongPollShort() throws {

@@ -38,7 +38,7 @@ struct StaffAccessTests {
         #expect(try device.send("GET", "/v1/pull?after=0").status == 401)
         let push = try device.send("POST", "/v1/push", body: Data(#"{"site":"\#(device.site)","changes":[]}"#.utf8))
         #expect(push.status == 401)
-        let listed = try CommandRunner.run("crm-server", ["admin", "list-users", "--db", fixture.server.db, "--json"])
+        let listed = try CommandRunner.run("crm-server", ["admin", "list-users"] + fixture.server.storeArguments + ["--json"])
         let users = try listed.json([[String: JSONValue]].self)
         #expect(users.first { $0["id"] == .string(parkID) }?["deleted"] == .bool(true))
         #expect(users.allSatisfy { Set($0.keys) == ["id", "name", "role", "team", "branch", "deleted"] })
@@ -48,21 +48,21 @@ struct StaffAccessTests {
         let fixture = try SyncFixture()
         let park = try fixture.replica("park", role: "manager")
         let parkID = try userID(of: park)
-        let second = try ServerProcess.admin(["issue-token", "--db", fixture.server.db, "--user", parkID, "--device", "park-laptop", "--json"], key: "token")
+        let second = try ServerProcess.admin(["issue-token"] + fixture.server.storeArguments + ["--user", parkID, "--device", "park-laptop", "--json"], key: "token")
         let devices = [try HostileDevice(url: fixture.server.url, token: try DeviceCredentials.load(forReplica: park.path)),
                        try HostileDevice(url: fixture.server.url, token: second)]
-        let revoked = try CommandRunner.run("crm-server", ["admin", "revoke-user", "--db", fixture.server.db, "--user", parkID, "--json"])
+        let revoked = try CommandRunner.run("crm-server", ["admin", "revoke-user"] + fixture.server.storeArguments + ["--user", parkID, "--json"])
         #expect(revoked.status == 0 && revoked.stdout.contains(#"{"revoked":2}"#), "\(revoked.stdout)\(revoked.stderr)")
         for device in devices { #expect(try device.send("GET", "/v1/pull?after=0").status == 401) }
-        let tokens = try CommandRunner.run("crm-server", ["admin", "list-tokens", "--db", fixture.server.db, "--user", parkID, "--json"])
+        let tokens = try CommandRunner.run("crm-server", ["admin", "list-tokens"] + fixture.server.storeArguments + ["--user", parkID, "--json"])
         let listed = try tokens.json([[String: JSONValue]].self)
         #expect(listed.count == 2 && listed.allSatisfy { Set($0.keys) == ["device", "createdAt", "revokedAt"] && $0["revokedAt"] != .null })
-        let active = try ServerProcess.admin(["add-user", "--db", fixture.server.db, "--name", "lee", "--role", "general", "--branch", fixture.server.branch, "--json"], key: "id")
-        _ = try ServerProcess.admin(["issue-token", "--db", fixture.server.db, "--user", active, "--device", "lee-pc", "--json"], key: "token")
-        let fresh = try CommandRunner.run("crm-server", ["admin", "list-tokens", "--db", fixture.server.db, "--user", active, "--json"]).json([[String: JSONValue]].self)
+        let active = try ServerProcess.admin(["add-user"] + fixture.server.storeArguments + ["--name", "lee", "--role", "general", "--branch", fixture.server.branch, "--json"], key: "id")
+        _ = try ServerProcess.admin(["issue-token"] + fixture.server.storeArguments + ["--user", active, "--device", "lee-pc", "--json"], key: "token")
+        let fresh = try CommandRunner.run("crm-server", ["admin", "list-tokens"] + fixture.server.storeArguments + ["--user", active, "--json"]).json([[String: JSONValue]].self)
         #expect(fresh.count == 1 && fresh.first?["revokedAt"] == .null && fresh.first?["device"] == .string("lee-pc"))
         #expect(!tokens.stdout.contains(second), "list-tokens printed a token")
-        let unknown = try CommandRunner.run("crm-server", ["admin", "revoke-user", "--db", fixture.server.db, "--user", "01a203c2-0000-7000-8000-000000000000"])
+        let unknown = try CommandRunner.run("crm-server", ["admin", "revoke-user"] + fixture.server.storeArguments + ["--user", "01a203c2-0000-7000-8000-000000000000"])
         #expect(unknown.status != 0 && unknown.stderr.contains("not found"))
     }
 

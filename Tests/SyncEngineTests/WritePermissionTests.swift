@@ -39,7 +39,7 @@ struct WritePermissionTests {
         _ = try executive.write { try $0.addMemo(to: client, text: "Allergic to nuts.") }
         try fixture.sync(executive, demoted)
         // Park is a manager now at the server; Park's workstation does not know it yet.
-        _ = try ServerProcess.admin(["set-role", "--db", fixture.server.db, "--user", try userID(of: demoted), "--role", "manager", "--json"], key: "role")
+        _ = try ServerProcess.admin(["set-role"] + fixture.server.storeArguments + ["--user", try userID(of: demoted), "--role", "manager", "--json"], key: "role")
         try demoted.write { try $0.deleteClient(client) }
         let report = try SyncClient(replica: demoted).sync()
         #expect(report.rejected == 1)
@@ -50,10 +50,9 @@ struct WritePermissionTests {
         #expect(try demoted.status().pending == 0)
         let text = try CommandRunner.run("crm", ["rejected", "--replica", demoted.path]).stdout
         #expect(text.contains("client of Kim Minji  forbidden_delete") && !text.contains(client.description), "names, not ids: \(text)")
-        let audit = try SQLiteSyncStorage(path: fixture.server.db)
-        let refused = try await audit.refusedChanges(limit: 10)
-        #expect(refused.map(\.reason) == ["forbidden_delete"] && refused.first?.rowId == client.description)
-        let listed = try CommandRunner.run("crm-server", ["admin", "rejected", "--db", fixture.server.db, "--json"])
+        let refused = try fixture.server.query("SELECT reason, row_id FROM refused_change")
+        #expect(refused.map { $0[0] } == ["forbidden_delete"] && refused.first?[1] == client.description)
+        let listed = try CommandRunner.run("crm-server", ["admin", "rejected"] + fixture.server.storeArguments + ["--json"])
         #expect(listed.status == 0 && listed.stdout.contains("\"reason\":\"forbidden_delete\"") && listed.stdout.contains(client.description))
         try fixture.sync(executive)
         #expect(try executive.client(client).memos.count == 1)
