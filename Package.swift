@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "CRMBench",
             dependencies: [
-                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine", "SyncServer", "WorkstationUI",
+                "CRMModel", "LocalReplica", "SyncCore", "SyncEngine", "SyncServer", "WorkstationUI", "PostgresStore", "CRMTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

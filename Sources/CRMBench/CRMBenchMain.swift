@@ -6,7 +6,7 @@ struct CRMBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-bench",
         abstract: "Benchmarks of the sync engine, each beside a plain-SQLite baseline.",
-        subcommands: [WriteBenchmark.self, SyncBenchmark.self, LatencyBenchmark.self, PartialPullBenchmark.self, NewClientsBenchmark.self, SearchBenchmark.self, SeedCommand.self]
+        subcommands: [WriteBenchmark.self, SyncBenchmark.self, LatencyBenchmark.self, PartialPullBenchmark.self, NewClientsBenchmark.self, SearchBenchmark.self, SeedCommand.self, FanoutBenchmark.self]
     )
 }
 

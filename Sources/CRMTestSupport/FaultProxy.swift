@@ -12,13 +12,21 @@ public final class FaultProxy: Sendable {
     /// The port clients connect to.
     public let port: Int
     private let listener: Int32
-    private let targetPort: Int
+    private let targetPorts: [Int]
+    private let nextTarget = Mutex(0)
     private let dropPrefixes = Mutex<[(prefix: String, skip: Int)]>([])
     private let dropped = Mutex(0)
 
     /// Starts listening on a free loopback port, forwarding to `127.0.0.1:targetPort`.
-    public init(targetPort: Int) throws {
-        self.targetPort = targetPort
+    public convenience init(targetPort: Int) throws {
+        try self.init(targetPorts: [targetPort])
+    }
+
+    /// Starts listening on a free loopback port, forwarding each connection to the next of
+    /// `targetPorts` in turn that accepts it, as a load balancer in front of several
+    /// servers does (one that is down is skipped).
+    public init(targetPorts: [Int]) throws {
+        self.targetPorts = targetPorts
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -61,12 +69,8 @@ public final class FaultProxy: Sendable {
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
-            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.loopback(port: targetPort)
-            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            guard connected == 0 else {
+            guard let server = connectToNextTarget() else {
                 Glibc.close(client)
-                Glibc.close(server)
                 continue
             }
             let dropReply = Mutex(false)
@@ -97,6 +101,22 @@ public final class FaultProxy: Sendable {
                 Glibc.close(server)
             }.start()
         }
+    }
+
+    /// A connection to the next target that accepts one, trying each once.
+    private func connectToNextTarget() -> Int32? {
+        let first = nextTarget.withLock { next in
+            defer { next += 1 }
+            return next
+        }
+        for offset in 0..<targetPorts.count {
+            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = Self.loopback(port: targetPorts[(first + offset) % targetPorts.count])
+            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            if connected == 0 { return server }
+            Glibc.close(server)
+        }
+        return nil
     }
 
     /// Copies bytes until either side closes or `forward` returns `false`.

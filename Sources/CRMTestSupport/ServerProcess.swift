@@ -28,13 +28,45 @@ public final class ServerProcess {
         self.postgres = postgres
         let store = postgres.map { ["--postgres", $0] } ?? ["--db", db]
         branch = try Self.admin(["add-branch"] + store + ["--name", "Head office", "--json"], key: "id")
-        process = Process()
+        process = try Self.start(store + ["--port", "0"] + arguments)
+        (url, port) = try Self.address(of: process)
+    }
+
+    /// Starts another instance on the same PostgreSQL store as `first` (a cluster).
+    public init(joining first: ServerProcess, arguments: [String] = []) throws {
+        db = first.db
+        postgres = first.postgres
+        branch = first.branch
+        process = try Self.start(first.storeArguments + ["--port", "0"] + arguments)
+        (url, port) = try Self.address(of: process)
+    }
+
+    /// Starts a server on an existing PostgreSQL store (one filled by `migrate-store`, say)
+    /// whose branch is `branch`.
+    public init(postgres: String, branch: String, arguments: [String] = []) throws {
+        db = ""
+        self.postgres = postgres
+        self.branch = branch
+        process = try Self.start(["--postgres", postgres, "--port", "0"] + arguments)
+        (url, port) = try Self.address(of: process)
+    }
+
+    /// The process's id (to kill it as a crash would).
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    private static func start(_ serveArguments: [String]) throws -> Process {
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.productsDirectory + "/crm-server")
-        process.arguments = ["serve"] + store + ["--port", "0"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        process.arguments = ["serve"] + serveArguments
+        process.standardOutput = Pipe()
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    /// Reads the address a started server prints.
+    private static func address(of process: Process) throws -> (String, Int) {
+        guard let output = process.standardOutput as? Pipe else { throw CLIError("crm-server has no output pipe") }
         var line = ""
         let deadline = Date().addingTimeInterval(20)
         while !line.contains("\n"), Date() < deadline {
@@ -46,8 +78,8 @@ public final class ServerProcess {
             process.terminate()
             throw CLIError("crm-server did not report its port; printed: \(line)")
         }
-        url = String(line[range.upperBound...].prefix { $0 != "\n" })
-        port = Int(url.split(separator: ":").last ?? "") ?? 0
+        let url = String(line[range.upperBound...].prefix { $0 != "\n" })
+        return (url, Int(url.split(separator: ":").last ?? "") ?? 0)
     }
 
     deinit { stop() }

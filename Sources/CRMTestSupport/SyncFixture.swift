@@ -18,6 +18,12 @@ public final class SyncFixture {
         server = try ServerProcess(in: directory)
     }
 
+    /// Uses a server already started (one instance of a cluster) and its directory.
+    public init(server: ServerProcess, directory: TemporaryDirectory) {
+        self.directory = directory
+        self.server = server
+    }
+
     /// A new replica registered for a new staff member, after its first sync.
     public func replica(_ name: String, role: String = "executive", serverURL: String? = nil) throws -> Replica {
         let user = try server.addUser(name, role: role)

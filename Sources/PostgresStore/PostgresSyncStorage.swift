@@ -21,6 +21,8 @@ public final class PostgresSyncStorage: SyncStorage {
     /// Switches for the conflict rules.
     public let rules: PushPlanner.Rules
     private let running: Task<Void, Never>
+    /// Announces new heads to the other instances.
+    let announcer: HeadAnnouncer
 
     /// Connects, and creates or upgrades the tables.
     public init(location: PostgresLocation, ids: UUIDv7Generator = UUIDv7Generator(), rules: PushPlanner.Rules = .init(),
@@ -31,6 +33,7 @@ public final class PostgresSyncStorage: SyncStorage {
         self.rules = rules
         self.logger = logger
         running = Task { await client.run() }
+        announcer = HeadAnnouncer(client: client)
         threads = NIOThreadPool(numberOfThreads: location.configuration.options.maximumConnections)
         threads.start()
         do {

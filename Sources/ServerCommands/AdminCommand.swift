@@ -9,7 +9,7 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage branches, staff and device tokens.",
         subcommands: [AddBranch.self, AddUser.self, SetRole.self, ListUsers.self, IssueToken.self, ListTokens.self, RevokeToken.self, RevokeUser.self,
-                      RejectedChanges.self]
+                      RejectedChanges.self, MigrateStore.self]
     )
 }
 
@@ -137,6 +137,36 @@ struct RejectedChanges: AsyncParsableCommand {
         for change in refused {
             let by = change.userId.map { names[$0] ?? $0 } ?? "unknown staff"
             Swift.print("\(LocalTime.text(change.at))  \(change.reason)  \(change.entity) \(change.rowId)  by \(by)  \(change.detail ?? "")")
+        }
+    }
+}
+
+struct MigrateStore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate-store",
+        abstract: "Move an organisation from the SQLite store to an empty PostgreSQL database.",
+        discussion: """
+            Stop `crm-server serve --db PATH` first. Every row, the log with its positions, devices, tokens and holdings are \
+            copied in one transaction; replicas keep syncing without a reset once the servers run with --postgres URL.
+            """
+    )
+
+    @Option(help: "The SQLite store file to read.") var db: String
+    @Option(help: "The PostgreSQL store to fill, postgres://USER@HOST[:PORT]/DATABASE (empty).") var postgres: String
+    @Flag(help: "Print the rows copied per table as JSON.") var json = false
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("--db: no store at \(db)") }
+        let source = try SQLiteSyncStorage(path: db)
+        let target = try await PostgresSyncStorage(location: PostgresLocation(url: postgres))
+        let counts = try await target.importStore(from: source)
+        await target.close()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            Swift.print(String(decoding: try encoder.encode(counts), as: UTF8.self))
+        } else {
+            for (table, count) in counts.sorted(by: { $0.key < $1.key }) { Swift.print("\(table): \(count) rows") }
         }
     }
 }

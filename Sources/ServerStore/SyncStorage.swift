@@ -100,6 +100,17 @@ public protocol SyncStorage: Sendable {
     /// `viewer` may not see are reported as not existing.
     func rows(_ keys: [RowsRequest.Key], viewer: Viewer?) async throws -> RowsResponse
 
+    /// The log's newest position (0 when empty): cheap, read every second by each server.
+    func logHead() async throws -> Int64
+    /// What a waiting long poll needs to know of the log entries after `position` (at
+    /// most `limit`), to tell whether a device may see any of them without a filtered pull.
+    func logSummaries(after position: Int64, limit: Int) async throws -> [LogSummary]
+    /// Calls `onHead` with the log's new head each time another server announces one,
+    /// until cancelled; returns at once for a store only one server uses.
+    func watchHeads(_ onHead: @escaping @Sendable (Int64) async -> Void) async throws
+    /// Tells the other servers that the log now reaches `head` (after the push committed).
+    func announce(head: Int64) async
+
     /// Adds a branch; returns its id.
     func addBranch(name: String, now: Int64) async throws -> String
     /// Changes a staff member's role and, when given, branch; their replicas gain and lose
@@ -122,6 +133,33 @@ public protocol SyncStorage: Sendable {
     func revokeTokens(ofUser user: String) async throws -> Int?
     /// The audit of refused changes, newest last (`crm-server admin rejected`).
     func refusedChanges(limit: Int) async throws -> [RefusedChange]
+}
+
+/// One log entry as a waiting long poll judges it: where it is and who may see it.
+public struct LogSummary: Sendable, Equatable {
+    /// Its position.
+    public var position: Int64
+    /// Its bucket's scope (`nil` for entries logged before scopes were kept: shown to all).
+    public var scope: Buckets.Scope?
+    /// What decides who sees its client (deleted, branch, assignee), when it has one.
+    public var client: RowState?
+    /// Whether it changes who may see a client (a pull then re-examines holdings).
+    public var changesAccess: Bool
+
+    /// Creates a summary.
+    public init(position: Int64, scope: Buckets.Scope?, client: RowState?, changesAccess: Bool) {
+        self.position = position
+        self.scope = scope
+        self.client = client
+        self.changesAccess = changesAccess
+    }
+
+    /// Whether a pull by `author` would have to look at this entry: it is visible to them,
+    /// or it changes who sees a client.
+    public func concerns(_ author: Permissions.Author) -> Bool {
+        guard let scope, scope != .org, !changesAccess else { return true }
+        return Buckets.visible(scope, client: client, to: author)
+    }
 }
 
 /// A staff member as `crm-server admin list-users` shows them.

@@ -10,7 +10,7 @@ import SyncCore
 struct SyncRoutes: Sendable {
     let storage: any SyncStorage
     let configuration: ServerConfiguration
-    let notifier: ChangeNotifier
+    let feed: LiveFeed
     let clock: @Sendable () -> Int64
 
     func add(to router: Router<BasicRequestContext>) {
@@ -55,7 +55,7 @@ struct SyncRoutes: Sendable {
                 let status: HTTPResponse.Status = refusal.error.code == "site_not_registered" ? .forbidden : .conflict
                 throw SyncHTTPError(status, refusal)
             case .success(let response):
-                if let last = response.acks.compactMap(\.position).max() { await notifier.publish(last) }
+                if let last = response.acks.compactMap(\.position).max() { await feed.published(last) }
                 return JSONReply.raw(Data(WireEncoding.pushResponse(response)))
             }
         }
@@ -95,13 +95,22 @@ struct SyncRoutes: Sendable {
             // A held poll ends within a second of a graceful shutdown, so SIGTERM does not
             // wait out every open long poll.
             while page.changes.isEmpty && page.offer == nil && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
-                // Pushes through this process wake the wait at once; changes written by
-                // another process (admin commands) are seen within a second.
-                await notifier.wait(after: after, timeout: min(.seconds(1), deadline - ContinuousClock.now))
+                // New entries are judged in memory (LiveFeed): a filtered pull runs only
+                // when one may concern this device, from past those that do not.
+                // A cursor past the head is judged from the head.
+                let cursor = min(page.last, page.head ?? page.last)
+                let outcome = await feed.wait(after: cursor, author: viewer.author, timeout: min(.seconds(1), deadline - ContinuousClock.now))
                 // A token revoked (or its staff member deleted) while the poll waits gets
-                // nothing more.
+                // nothing more: checked each second (one key lookup), and before any pull.
                 let current = try await authenticate(request)
-                page = try await storage.pull(after: after, offer: offer, limit: limit, viewer: Viewer(author: current.author, site: site, deviceID: current.id))
+                switch outcome {
+                case .quiet(let through):
+                    page.last = max(page.last, through)
+                    page.head = max(page.head ?? 0, through)
+                case .wake(let from):
+                    page = try await storage.pull(after: max(page.last, from), offer: offer, limit: limit,
+                                                  viewer: Viewer(author: current.author, site: site, deviceID: current.id))
+                }
             }
             return JSONReply.raw(PullPageEncoding.encode(page, bucket: bucket, serverTime: clock()))
         }

@@ -24,7 +24,7 @@ public func buildSyncServer(
 ) throws -> some ApplicationProtocol {
     let router = Router()
     router.add(middleware: StorageFailureMiddleware())
-    SyncRoutes(storage: storage, configuration: configuration, notifier: ChangeNotifier(), clock: clock).add(to: router)
+    SyncRoutes(storage: storage, configuration: configuration, feed: LiveFeed(storage: storage), clock: clock).add(to: router)
     let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.slowClientSeconds) * 2))
     var server = HTTPServerBuilder.http1(configuration: http1)
     if let tls = configuration.tls {

@@ -24,10 +24,15 @@ struct HostilePropertyTests {
         #expect(violations.isEmpty, "seed \(seed) (replay: CRM_SEED=\(seed)):\n\(violations.prefix(8).joined(separator: "\n"))")
     }
 
-    @Test func theHarnessCatchesAServerThatJudgesAChangeByTheClientItNames() async throws {
+    /// One run of 200 random pushes misses the broken rule for about one seed in eight (the
+    /// pushes that would expose it are rare): the control gets a budget of four seeds.
+    @Test func theHarnessCatchesAServerThatJudgesAChangeByTheClientItNamesWithinFourSeeds() async throws {
         let seed = TestSeed.current()
-        let violations = try await Scenario.run(seed: seed, pushes: pushes, rules: .init(brokenClientLink: true))
-        #expect(!violations.isEmpty, "seed \(seed): a server that lets a row move to the client its change names passed \(pushes) hostile pushes")
+        var caught = false
+        for offset in UInt64(0)..<4 where !caught {
+            caught = try await !Scenario.run(seed: seed &+ offset, pushes: pushes, rules: .init(brokenClientLink: true)).isEmpty
+        }
+        #expect(caught, "seeds \(seed)...\(seed &+ 3): a server that lets a row move to the client its change names passed \(pushes) hostile pushes each")
     }
 
     /// One run: an organisation on an in-process server, random hostile pushes, checks.
