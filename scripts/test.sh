@@ -15,6 +15,8 @@ crm_require_packages
 python3 -m pip install -q openapi-spec-validator >/dev/null 2>&1 || true
 python3 -m openapi_spec_validator protocol/openapi.yaml
 swift build --build-tests
+# One PostgreSQL for every test process of this run.
+source scripts/pg-for-tests.sh
 swift test
 # The same suites on the PostgreSQL store (CRM_TEST_STORE=postgres; ADR 0008, 0009).
 CRM_TEST_STORE=postgres swift test --skip-build --filter "SyncEngineTests|ConflictTests"

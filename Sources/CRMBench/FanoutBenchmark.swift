@@ -47,16 +47,19 @@ struct FanoutBenchmark: AsyncParsableCommand {
         let pusherToken = try await token("pusher", role: "executive", branch: branchIDs[0])
         var tokens: [(token: String, branch: Int)] = []
         for index in 0..<devices { tokens.append((try await token("device \(index)", role: "manager", branch: branchIDs[index % branches]), index % branches)) }
-        let (url, rate, duration, branchCount, deviceCount) = (server.url, pushesPerSecond, seconds, branches, devices)
+        let (url, rate, duration, branchCount, deviceCount) = (server.url, pushesPerSecond, seconds, min(branches, devices), devices)
         let (branchList, deviceTokens) = (branchIDs, tokens)
         print("fanout benchmark (\(store)): \(deviceCount) devices long-polling (managers over \(branchCount) branches), \(rate) single-change pushes/s for \(duration) s")
 
         let report = try await onThread { () throws -> String in
             let pusher = try HostileDevice(url: url, token: pusherToken)
             let clients = (0..<branchCount).map { _ in UUID().uuidString.lowercased() }
-            try pusher.push(clients.enumerated().map { index, id in
-                ("client", id, ["name": .text("Fanout client \(index)"), "branch_id": .text(branchList[index])])
+            let created = try pusher.push(clients.enumerated().map { index, id in
+                ("client", id, ["name": .text("Fanout client \(index)"), "branch_id": .text(branchList[index]), "created_at": .text(ISO8601DateFormatter().string(from: Date()))])
             })
+            if let refused = created.first(where: { $0.status != .applied }) {
+                throw ValidationError("creating the clients: \(refused.reason ?? "") \(refused.detail ?? "")")
+            }
             let sent = Mutex<[Int: Date]>([:])
             let receipts = Mutex<[Double]>([])
             let replies = Atomic<Int>(0)
@@ -109,7 +112,8 @@ struct FanoutBenchmark: AsyncParsableCommand {
                 if pause > 0 { Thread.sleep(forTimeInterval: pause) }
                 let at = Date()
                 sent.withLock { $0[number] = at }
-                try pusher.push("client", clients[number % branchCount], ["name": .text("fanout \(number)")])
+                let ack = try pusher.push("client", clients[number % branchCount], ["name": .text("fanout \(number)")])
+                guard ack.status == .applied else { throw ValidationError("push \(number): \(ack.reason ?? "") \(ack.detail ?? "")") }
                 pushLatencies.append(Date().timeIntervalSince(at) * 1000)
             }
             let pushing = Date().timeIntervalSince(started)

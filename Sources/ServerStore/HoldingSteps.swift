@@ -16,6 +16,8 @@ enum HoldingSteps {
         var offer: Int64?
         /// Whether more is owed than this reply carries.
         var more = false
+        /// The log's head when the holdings were examined.
+        var head: Int64?
     }
 
     /// The grants and revokes offered to a site, waiting for acknowledgement.
@@ -37,6 +39,7 @@ enum HoldingSteps {
         let head = try store.logHead()
         var offerID: Int64 = 0
         var since: Int64?
+        var examined = false
         if let view = try store.siteView(site) {
             offerID = view.offerID
             if let pending = view.pending {
@@ -49,15 +52,21 @@ enum HoldingSteps {
             }
             let sameUser = view.role == author.role && view.branch == author.branch
             since = sameUser ? view.reconciledAt : nil
+            examined = sameUser && view.reconciledAt == head
         } else {
             // The site's first tracked pull. From the start of the log the filtered log
             // brings everything visible; a replica that synced before buckets were tracked
             // holds everything, and loses what it may not see.
             try store.createSiteView(site, holdingEverything: position > 0)
         }
-        try reconcile(site: site, author: author, after: position, since: since, store: store)
-        try store.setReconciled(site: site, at: head, role: author.role, branch: author.branch)
-        return try offer(site: site, offerID: offerID, rowBudget: rowBudget, store: store)
+        // Examined through the head already (a poll woken again): nothing changed since.
+        if !examined {
+            try reconcile(site: site, author: author, after: position, since: since, store: store)
+            try store.setReconciled(site: site, at: head, role: author.role, branch: author.branch)
+        }
+        var reply = try offer(site: site, offerID: offerID, rowBudget: rowBudget, store: store)
+        reply.head = head
+        return reply
     }
 
     /// Applies an acknowledged offer: granted buckets are held, revoked ones forgotten.

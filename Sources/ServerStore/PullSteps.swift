@@ -20,7 +20,7 @@ package enum PullSteps {
             holdings = try HoldingSteps.holdings(site: site, author: viewer.author, after: position, acknowledged: acknowledged, rowBudget: limit, store: store)
         }
         let logLimit = limit - holdings.snapshot.count
-        let head = try store.logHead()
+        let head = try holdings.head ?? store.logHead()
         if holdings.more || logLimit <= 0 {
             // More is owed: send this first, the log after it.
             return LogPage(changes: holdings.snapshot, last: position, more: true, revokes: holdings.revokes, offer: holdings.offer, head: head)

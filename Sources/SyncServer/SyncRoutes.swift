@@ -11,6 +11,8 @@ struct SyncRoutes: Sendable {
     let storage: any SyncStorage
     let configuration: ServerConfiguration
     let feed: LiveFeed
+    /// How often a quiet long poll checks its token again.
+    static let quietReauthentication: Duration = .seconds(5)
     let clock: @Sendable () -> Int64
 
     func add(to router: Router<BasicRequestContext>) {
@@ -94,6 +96,7 @@ struct SyncRoutes: Sendable {
             let deadline = ContinuousClock.now + .seconds(wait)
             // A held poll ends within a second of a graceful shutdown, so SIGTERM does not
             // wait out every open long poll.
+            var authenticated = ContinuousClock.now
             while page.changes.isEmpty && page.offer == nil && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
                 // New entries are judged in memory (LiveFeed): a filtered pull runs only
                 // when one may concern this device, from past those that do not.
@@ -101,13 +104,19 @@ struct SyncRoutes: Sendable {
                 let cursor = min(page.last, page.head ?? page.last)
                 let outcome = await feed.wait(after: cursor, author: viewer.author, timeout: min(.seconds(1), deadline - ContinuousClock.now))
                 // A token revoked (or its staff member deleted) while the poll waits gets
-                // nothing more: checked each second (one key lookup), and before any pull.
-                let current = try await authenticate(request)
+                // nothing more: checked before any pull, and every few seconds while quiet
+                // (a deletion is a logged change, so it wakes the poll at once).
                 switch outcome {
                 case .quiet(let through):
+                    if ContinuousClock.now - authenticated >= Self.quietReauthentication {
+                        _ = try await authenticate(request)
+                        authenticated = ContinuousClock.now
+                    }
                     page.last = max(page.last, through)
                     page.head = max(page.head ?? 0, through)
                 case .wake(let from):
+                    let current = try await authenticate(request)
+                    authenticated = ContinuousClock.now
                     page = try await storage.pull(after: max(page.last, from), offer: offer, limit: limit,
                                                   viewer: Viewer(author: current.author, site: site, deviceID: current.id))
                 }
