@@ -2,8 +2,9 @@
 # Two crm-server instances on one PostgreSQL behind nginx (deploy/nginx-crm.conf), as the
 # README's "Several servers" section describes: starts a throwaway PostgreSQL, creates the
 # organisation, registers two workstations through nginx, edits on both, kills one
-# instance (SIGKILL) in the middle of a sync, and shows both workstations end with the
-# same cards. Exits non-zero if they do not. Used by scripts/test.sh.
+# instance (SIGKILL) in the middle of a sync, restarts PostgreSQL (immediate) in the middle
+# of another, and shows both workstations end with the same cards, nothing pending and
+# every change logged once. Exits non-zero if not. Used by scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -90,11 +91,27 @@ cat "$work/sync-a.out"
 sleep 1
 "$crm" sync "${A[@]}"
 
+say "Room 2 adds 60 clients; PostgreSQL restarts (immediate) in the middle of its sync"
+for index in $(seq 1 60); do
+    "$crm" client add "${B[@]}" --name "Клиент $index" --json > /dev/null
+done
+"$crm" sync "${B[@]}" --push-batch 2 > "$work/sync-b.out" 2>&1 &
+sync_pid=$!
+sleep 0.3
+as_postgres "$pg_bin/pg_ctl" -D "$work/pg" -m immediate -w -l "$work/pg.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work" restart >/dev/null
+wait "$sync_pid" || true
+cat "$work/sync-b.out"
+# The instance reconnects; syncing again finishes the work.
+for attempt in 1 2 3 4 5; do "$crm" sync "${B[@]}" && break; sleep 1; done
+for attempt in 1 2 3 4 5; do "$crm" sync "${A[@]}" && break; sleep 1; done
+
 say "Both workstations hold the same cards"
 a=$("$crm" client list "${A[@]}" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 b=$("$crm" client list "${B[@]}" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 echo "front desk: $a cards, room 2: $b cards"
 logged=$(psql -h 127.0.0.1 -p "$pg_port" -U postgres -d crm -Atc "SELECT COUNT(*), COUNT(DISTINCT (site, seq)) FROM change_log")
 echo "server log: $logged (entries, distinct changes)"
-[ "$a" = 121 ] && [ "$b" = 121 ] && [ "${logged%%|*}" = "${logged##*|}" ]
-echo "ok: lost 0, duplicated 0"
+[ "$a" = 181 ] && [ "$b" = 181 ] && [ "${logged%%|*}" = "${logged##*|}" ] && [ "$("$crm" status "${A[@]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pending"])')" = 0 ] \
+    && [ "$("$crm" status "${B[@]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pending"])')" = 0 ]
+echo "ok: an instance killed and PostgreSQL restarted; lost 0, duplicated 0, divergent 0"
