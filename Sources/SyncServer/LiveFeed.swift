@@ -80,8 +80,10 @@ actor LiveFeed {
 
     /// Learns a head from anywhere; reads what is new and judges every waiting poll.
     func learned(_ position: Int64) async {
-        guard position > head else { return }
-        head = position
+        head = max(head, position)
+        // Also when a read failed earlier (the store was away): the once-a-second head
+        // read tries again.
+        guard summarized < head else { return }
         await readSummaries()
     }
 
