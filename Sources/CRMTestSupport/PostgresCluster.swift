@@ -80,17 +80,6 @@ public final class PostgresCluster: Sendable {
         _ = try? Self.asPostgres(getuid() == 0, binDirectory + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "stop"])
     }
 
-    /// Starts it again after ``stop()``.
-    public func restart() throws {
-        guard let dataDirectory else { return }
-        let directory = (dataDirectory as NSString).deletingLastPathComponent
-        let start = try Self.asPostgres(getuid() == 0, binDirectory + "/pg_ctl", [
-            "-D", dataDirectory, "-w", "-l", directory + "/server.log", "-o",
-            "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=300 -c shared_buffers=64MB", "start",
-        ])
-        guard start.status == 0 else { throw CLIError("pg_ctl start failed: \(start.stderr)") }
-    }
-
     /// Runs a PostgreSQL tool (as the `postgres` user when root), its output to a file: a
     /// server that `pg_ctl start` leaves running would hold a pipe open for ever. Spawned
     /// and awaited directly (posix_spawn, waitpid), not through Foundation's Process.

@@ -5,9 +5,6 @@ import SyncCore
 
 /// Pushes, pulls and row reads on PostgreSQL.
 extension PostgresSyncStorage {
-    /// The most replicas (sites) one device token may register (as on the SQLite store).
-    static let sitesPerDevice = 20
-
     public func device(tokenHash: String) async throws -> Device? {
         try await session { session in
             // A revoked token, or one of a staff member who was deleted (or never existed),
@@ -31,7 +28,7 @@ extension PostgresSyncStorage {
                 return owner == device.id ? .registered : .anotherDevice
             }
             let sites = try session.query("SELECT COUNT(*) FROM device_site WHERE device_id = \(device.id)").first?.decode(Int64.self) ?? 0
-            guard sites < Self.sitesPerDevice else { return .tooManySites(limit: Self.sitesPerDevice) }
+            guard sites < Registration.sitesPerDevice else { return .tooManySites(limit: Registration.sitesPerDevice) }
             try session.execute("INSERT INTO device_site (site_id, device_id) VALUES (\(site), \(device.id)) ON CONFLICT DO NOTHING")
             let owner = try session.query("SELECT device_id FROM device_site WHERE site_id = \(site)").first?.decode(String.self)
             return owner == device.id ? .registered : .anotherDevice

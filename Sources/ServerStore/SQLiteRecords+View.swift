@@ -90,20 +90,17 @@ extension SQLiteSyncStorage.SQLiteRecords: ViewStore {
     }
 
     func holdings(site: String, clients: Set<String>?) throws -> [Revoke: Holding] {
-        var found: [Revoke: Holding] = [:]
-        func take(_ row: Row, from index: Int) {
-            guard let scope = Buckets.Scope(rawValue: row[index + 1]), let state = Holding(rawValue: row[index + 2]) else { return }
-            found[Revoke(client: row[index], scope: scope)] = state
-        }
+        var rows: [Row] = []
         if let clients {
             let statement = try db.cachedStatement(sql: "SELECT client_id, scope, state FROM site_grant WHERE site_id = ? AND client_id = ?")
-            for client in clients {
-                for row in try Row.fetchAll(statement, arguments: [site, client]) { take(row, from: 0) }
-            }
+            for client in clients { rows += try Row.fetchAll(statement, arguments: [site, client]) }
         } else {
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT client_id, scope, state FROM site_grant WHERE site_id = ?"), arguments: [site]) {
-                take(row, from: 0)
-            }
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT client_id, scope, state FROM site_grant WHERE site_id = ?"), arguments: [site])
+        }
+        var found: [Revoke: Holding] = [:]
+        for row in rows {
+            guard let scope = Buckets.Scope(rawValue: row[1]), let state = Holding(rawValue: row[2]) else { continue }
+            found[Revoke(client: row[0], scope: scope)] = state
         }
         return found
     }

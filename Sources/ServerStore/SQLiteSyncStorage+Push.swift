@@ -11,14 +11,12 @@ extension SQLiteSyncStorage {
             }
             // Each site costs a holding per visible bucket: a device does not get unlimited ones.
             let sites = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device_site WHERE device_id = ?", arguments: [device.id]) ?? 0
-            guard sites < Self.sitesPerDevice else { return .tooManySites(limit: Self.sitesPerDevice) }
+            guard sites < Registration.sitesPerDevice else { return .tooManySites(limit: Registration.sitesPerDevice) }
             try db.cachedStatement(sql: "INSERT INTO device_site (site_id, device_id) VALUES (?, ?)").execute(arguments: [site, device.id])
             return .registered
         }
     }
 
-    /// The most replicas (sites) one device token may register.
-    public static let sitesPerDevice = 20
 
     public func push(_ request: PushRequest, device: Device, now: Int64, maxSkewMillis: Int64) async throws -> Result<PushResponse, ErrorResponse> {
         try await pool.write { db in

@@ -34,6 +34,10 @@ public enum Registration: Sendable, Equatable {
     case anotherDevice
     /// The device has registered `limit` sites already.
     case tooManySites(limit: Int)
+
+    /// The most replicas (sites) one device token may register, on every store: each site
+    /// costs a holding per visible bucket.
+    public static let sitesPerDevice = 20
 }
 
 /// A page of the global change log.
@@ -80,9 +84,10 @@ public struct Viewer: Sendable {
     }
 }
 
-/// Where the server keeps the organisation's data: the SQLite store now, PostgreSQL later.
-/// Everything dialect-specific stays behind this protocol; the merge rules live in
-/// ``PushPlanner`` (SyncCore), which every implementation calls inside its transaction.
+/// Where the server keeps the organisation's data: the embedded SQLite store or PostgreSQL.
+/// Everything dialect-specific stays behind this protocol; the rules live in
+/// ``PushPlanner`` (SyncCore) and in the store-agnostic steps over ``RecordStore`` and
+/// ``ViewStore``, which every implementation runs inside its transactions.
 public protocol SyncStorage: Sendable {
     /// The device a token hash belongs to, or `nil` when unknown or revoked.
     func device(tokenHash: String) async throws -> Device?
